@@ -1,0 +1,172 @@
+import {
+  MongoBulkWriteError,
+  type AnyBulkWriteOperation,
+  type ClientSession,
+  type Collection,
+  type Document,
+} from 'mongodb';
+import { SyncWriteError } from './errors.js';
+import type { PlannedWrite } from './plan.js';
+import type { SyncReport } from './types.js';
+
+export const DEFAULT_BATCH_SIZE = 1_000;
+
+export interface ExecuteOptions {
+  batchSize?: number;
+  session?: ClientSession;
+}
+
+interface BatchOutcome {
+  upserted: number;
+  modified: number;
+  stale: number;
+  /** Tombstones that may have been stale: their documents get `deleted: true` anyway. */
+  tombstonesToMark: string[];
+}
+
+/**
+ * Applies planned writes with one unordered `bulkWrite` per batch of `batchSize` (default 1,000).
+ *
+ * A write whose guard misses because the stored document is newer falls through to an insert that collides with
+ * the `_id` index (E11000): that is a stale write, counted in `stale`, not an error. Two writers inserting the same
+ * new id race the same way, so conflicting writes are retried once (then they update, or are truly stale): a stale
+ * write costs one more round trip. Inside a transaction, where any write error aborts the transaction, the batch
+ * first reads which ids exist and upserts only the new ones; a missed guard on an existing one is the stale write.
+ * A stale tombstone still marks its document deleted (a deletion is final in Stripe), without its older fields.
+ *
+ * Any other write error throws {@link SyncWriteError} listing the failed ids and those of batches not yet sent;
+ * the other writes of the failed batch were applied (unordered), earlier batches too.
+ *
+ * ```ts
+ * const report = await executeStripeWrites(db.collection('stripe_objects'), planStripeWrites(objects, ctx, opts));
+ * ```
+ */
+export async function executeStripeWrites(
+  collection: Collection,
+  writes: readonly PlannedWrite[],
+  options: ExecuteOptions = {},
+): Promise<SyncReport> {
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  }
+  const { session } = options;
+  const report: SyncReport = { upserted: 0, modified: 0, stale: 0, ids: writes.map((write) => write.id) };
+
+  for (let start = 0; start < writes.length; start += batchSize) {
+    const batch = writes.slice(start, start + batchSize);
+    const unsent = writes.slice(start + batchSize).map((write) => write.id);
+    const outcome = session?.inTransaction()
+      ? await writeInTransaction(collection, batch, session, unsent)
+      : await writeRetryingConflicts(collection, batch, session, unsent);
+    report.upserted += outcome.upserted;
+    report.modified += outcome.modified;
+    report.stale += outcome.stale;
+    await markDeleted(collection, outcome.tombstonesToMark, session, unsent);
+  }
+  return report;
+}
+
+async function writeRetryingConflicts(
+  collection: Collection,
+  batch: readonly PlannedWrite[],
+  session: ClientSession | undefined,
+  unsent: readonly string[],
+): Promise<BatchOutcome> {
+  const first = await upsertAll(collection, batch, session, unsent);
+  if (first.conflicts.length === 0) return { ...first, stale: 0, tombstonesToMark: [] };
+  const retried = await upsertAll(collection, first.conflicts, session, unsent);
+  return {
+    upserted: first.upserted + retried.upserted,
+    modified: first.modified + retried.modified,
+    stale: retried.conflicts.length,
+    tombstonesToMark: retried.conflicts.filter((write) => write.tombstone).map((write) => write.id),
+  };
+}
+
+/** One unordered bulkWrite of guarded upserts; E11000 on `_id` is returned as a conflict, anything else thrown. */
+async function upsertAll(
+  collection: Collection,
+  batch: readonly PlannedWrite[],
+  session: ClientSession | undefined,
+  unsent: readonly string[],
+): Promise<{ upserted: number; modified: number; conflicts: PlannedWrite[] }> {
+  try {
+    const result = await collection.bulkWrite(
+      batch.map((write) => updateOne(write, true)),
+      { ordered: false, ...(session ? { session } : {}) },
+    );
+    return { upserted: result.upsertedCount, modified: result.modifiedCount, conflicts: [] };
+  } catch (error) {
+    if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) {
+      throw new SyncWriteError([...batch.map((write) => write.id), ...unsent], error);
+    }
+    const conflicts: PlannedWrite[] = [];
+    const failed: string[] = [];
+    for (const writeError of [error.writeErrors].flat()) {
+      const write = batch[writeError.index];
+      if (write && isIdConflict(writeError.code, writeError.errmsg)) conflicts.push(write);
+      else failed.push(write?.id ?? `#${writeError.index}`);
+    }
+    if (failed.length > 0) throw new SyncWriteError([...failed, ...unsent], error);
+    return { upserted: error.result.upsertedCount, modified: error.result.modifiedCount, conflicts };
+  }
+}
+
+async function writeInTransaction(
+  collection: Collection,
+  batch: readonly PlannedWrite[],
+  session: ClientSession,
+  unsent: readonly string[],
+): Promise<BatchOutcome> {
+  const ids = batch.map((write) => write.id);
+  try {
+    const found = await collection.find(idIn(ids), { projection: { _id: 1 }, session }).toArray();
+    const existing = new Set(found.map((document) => String(document._id)));
+    const result = await collection.bulkWrite(
+      batch.map((write) => updateOne(write, !existing.has(write.id))),
+      { ordered: false, session },
+    );
+    const stale = existing.size - result.matchedCount;
+    return {
+      upserted: result.upsertedCount,
+      modified: result.modifiedCount,
+      stale,
+      tombstonesToMark: stale > 0 ? batch.filter((w) => w.tombstone && existing.has(w.id)).map((w) => w.id) : [],
+    };
+  } catch (error) {
+    throw new SyncWriteError([...ids, ...unsent], error);
+  }
+}
+
+/** Sets `deleted: true` on those of `ids` not yet marked: one round trip, none when `ids` is empty. */
+async function markDeleted(
+  collection: Collection,
+  ids: readonly string[],
+  session: ClientSession | undefined,
+  unsent: readonly string[],
+): Promise<void> {
+  if (ids.length === 0) return;
+  try {
+    await collection.updateMany(
+      { ...idIn(ids), deleted: { $ne: true } },
+      { $set: { deleted: true, '_mirror.deletedAt': new Date() } },
+      session ? { session } : {},
+    );
+  } catch (error) {
+    throw new SyncWriteError([...ids, ...unsent], error);
+  }
+}
+
+function updateOne(write: PlannedWrite, upsert: boolean): AnyBulkWriteOperation<Document> {
+  return { updateOne: { filter: write.filter, update: write.update, upsert } };
+}
+
+function idIn(ids: readonly string[]): Document {
+  return { _id: { $in: ids } };
+}
+
+/** E11000 on the `_id` index (mongod names it `_id_`); a duplicate on any other unique index is a real failure. */
+function isIdConflict(code: number | undefined, message: string | undefined): boolean {
+  return code === 11000 && /index: _id_ /.test(message ?? '');
+}

@@ -1,0 +1,93 @@
+import type { Document } from 'mongodb';
+import { SyncInputError } from './errors.js';
+import { extractDocuments } from './extract.js';
+import { rankOf } from './rank.js';
+import type { PlainObject, SyncContext, SyncEngineOptions } from './types.js';
+
+/** One guarded upsert of the document `id`: `updateOne(filter, update, { upsert: true })`. */
+export interface PlannedWrite {
+  readonly id: string;
+  readonly tombstone: boolean;
+  readonly filter: Document;
+  readonly update: Document;
+}
+
+export const DEFAULT_MAX_DEPTH = 8;
+export const DEFAULT_MAX_OBJECTS = 10_000;
+
+/**
+ * Turns Stripe objects into guarded upserts, one per document (objects passed and every Stripe object nested in
+ * them, see {@link extractDocuments}), deduplicated by `_id`: the version with the highest rank wins, a tie goes to
+ * the later one in input order. Validates everything first, so invalid input throws {@link SyncInputError} before
+ * any write exists.
+ *
+ * Each write is
+ * ```js
+ * updateOne({ _id, $or: [{ '_mirror.watermark': { $lt: w } }, { '_mirror.watermark': w, '_mirror.rank': { $lte: r } },
+ *                        { '_mirror.watermark': { $exists: false } }] },
+ *           { $set: { <each top-level Stripe field>, stripeAccount, '_mirror.watermark': w, '_mirror.rank': r, … } },
+ *           { upsert: true })
+ * ```
+ * Only top-level Stripe fields become `$set` paths, so nested keys (metadata `a.b`, `$where`) are stored as plain
+ * data. `_mirror` is set field by field so a tombstone's `_mirror.deletedAt` survives later writes. A tombstone
+ * `$set`s only the fields its payload has plus `deleted: true`, so a `{ id, object, deleted }` stub keeps the stored
+ * fields; other writes never write `deleted`, so a tombstone stays one. Every write merges: stored fields the
+ * payload lacks are kept (Stripe sends complete objects, so in practice only fields an API-version change dropped,
+ * or fields an application added, remain).
+ */
+export function planStripeWrites(
+  objects: readonly unknown[],
+  context: SyncContext,
+  options: Pick<SyncEngineOptions, 'expandableFields' | 'maxDepth' | 'maxObjects'>,
+): PlannedWrite[] {
+  const watermark = context.watermark ?? Math.floor(Date.now() / 1000);
+  if (!Number.isFinite(watermark)) {
+    throw new SyncInputError('context.watermark', `expected unix seconds, got ${String(watermark)}`);
+  }
+  const documents = extractDocuments(objects, context.deleted === true, {
+    expandableFields: options.expandableFields,
+    maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
+    maxObjects: options.maxObjects ?? DEFAULT_MAX_OBJECTS,
+  });
+
+  const winners = new Map<string, { fields: PlainObject; rank: number; tombstone: boolean }>();
+  for (const document of documents) {
+    const rank = rankOf(document.objectType, document.fields, document.tombstone);
+    const current = winners.get(document.id);
+    if (!current || rank >= current.rank) winners.set(document.id, { ...document, rank });
+  }
+
+  const now = new Date();
+  const bookkeeping = {
+    stripeAccount: context.stripeAccount ?? null,
+    '_mirror.watermark': watermark,
+    '_mirror.syncedAt': now,
+    '_mirror.source': context.source ?? 'manual',
+    '_mirror.sourceId': context.sourceId ?? null,
+    '_mirror.apiVersion': context.apiVersion ?? null,
+  };
+  return [...winners].map(([id, { fields, rank, tombstone }]) => {
+    const set: PlainObject = { ...storedFields(fields, tombstone), ...bookkeeping, '_mirror.rank': rank };
+    if (tombstone) set['_mirror.deletedAt'] = now;
+    return { id, tombstone, filter: guardFilter(id, watermark, rank), update: { $set: set } };
+  });
+}
+
+/** Matches the stored document only when the new version is not older: the ordering guard. */
+export function guardFilter(id: string, watermark: number, rank: number): Document {
+  return {
+    _id: id,
+    $or: [
+      { '_mirror.watermark': { $lt: watermark } },
+      { '_mirror.watermark': watermark, '_mirror.rank': { $lte: rank } },
+      { '_mirror.watermark': { $exists: false } },
+    ],
+  };
+}
+
+function storedFields(fields: PlainObject, tombstone: boolean): PlainObject {
+  if (tombstone) return { ...fields, deleted: true };
+  if (!Object.hasOwn(fields, 'deleted')) return fields;
+  const { deleted: _ignored, ...rest } = fields;
+  return rest;
+}

@@ -1,0 +1,90 @@
+import type { ClientSession } from 'mongodb';
+
+/**
+ * The least the sync engine needs to know about a Stripe object: its type in `object` and (for anything stored) its
+ * `id`. Every `Stripe.*` resource type fits, as does a parsed webhook `data.object`:
+ *
+ * ```ts
+ * const customer: StripeObjectLike = await stripe.customers.retrieve('cus_123');
+ * ```
+ */
+export interface StripeObjectLike {
+  id?: string;
+  object: string;
+  [field: string]: unknown;
+}
+
+/** Where a write came from; stored as `_mirror.source`. */
+export type SyncSource = 'webhook' | 'api' | 'backfill' | 'replay' | 'manual';
+
+/**
+ * Facts about one sync call, shared by every document it writes (the objects passed and everything nested in them).
+ *
+ * ```ts
+ * await syncStripeObjects(collection, [event.data.object], {
+ *   watermark: event.created, source: 'webhook', sourceId: event.id,
+ *   stripeAccount: event.account ?? null, apiVersion: event.api_version, deleted: event.type.endsWith('.deleted'),
+ * }, options);
+ * ```
+ */
+export interface SyncContext {
+  /** Unix seconds ordering this data: the event's `created` for webhooks. Default: now (the fetch time). */
+  watermark?: number;
+  /** Default `'manual'`. */
+  source?: SyncSource;
+  /** The event id for webhook/replay data. Default null. */
+  sourceId?: string | null;
+  /** The owning Connect account, stored on every document of the call. Default null (the platform). */
+  stripeAccount?: string | null;
+  /** The API version the payload was rendered in. Default null. */
+  apiVersion?: string | null;
+  /** Tombstone the objects passed (not the objects nested in them), as `*.deleted` events require. */
+  deleted?: boolean;
+  /** Run the writes in this session (a transaction, for example). */
+  session?: ClientSession;
+}
+
+/**
+ * What one sync call did. `ids` lists every document of the call (objects passed and nested ones), stale or not,
+ * in first-seen order.
+ */
+export interface SyncReport {
+  upserted: number;
+  modified: number;
+  stale: number;
+  ids: string[];
+}
+
+/**
+ * How the engine treats a payload. `expandableFields` names, per object type, the dotted paths where Stripe may
+ * send an expanded object instead of its id (the models' generated type table supplies it).
+ *
+ * ```ts
+ * { expandableFields: (type) => OBJECT_TYPES[type]?.expandable ?? [] }
+ * ```
+ */
+export interface SyncEngineOptions {
+  expandableFields: (objectType: string) => readonly string[];
+  /** Write models per `bulkWrite` round trip. Default 1,000. */
+  batchSize?: number;
+  /** How deep documents may nest inside one another (the object passed is level 0). Default 8. */
+  maxDepth?: number;
+  /** How many documents (objects passed plus nested ones) one call may write. Default 10,000. */
+  maxObjects?: number;
+}
+
+/** A plain JSON-like object: what Stripe payloads are made of. */
+export type PlainObject = Record<string, unknown>;
+
+/**
+ * One document to write, as planned from the payload: its Stripe fields (expanded objects already replaced by ids),
+ * its place in the ordering (`watermark`, `rank`) and whether it is a tombstone.
+ */
+export interface PlannedDocument {
+  readonly id: string;
+  readonly objectType: string;
+  readonly fields: PlainObject;
+  readonly watermark: number;
+  readonly rank: number;
+  readonly tombstone: boolean;
+}
