@@ -1,0 +1,38 @@
+import { accountRoutes } from './resources/accounts.js';
+import { catalogRoutes } from './resources/catalog.js';
+import { chargeRoutes } from './resources/charges.js';
+import { checkoutRoutes } from './resources/checkout.js';
+import { customerRoutes } from './resources/customers.js';
+import { eventRoutes } from './resources/events.js';
+import { intentRoutes } from './resources/intents.js';
+import { invoiceItemRoutes } from './resources/invoice-items.js';
+import { invoiceRoutes } from './resources/invoices.js';
+import { paymentMethodRoutes } from './resources/payment-methods.js';
+import { readOnlyRoutes } from './resources/read-only.js';
+import { refundRoutes } from './resources/refunds.js';
+import { searchRoutes } from './resources/search.js';
+import { subscriptionRoutes } from './resources/subscriptions.js';
+import { Router, type Route } from './router.js';
+
+/** Every route of the fake API; `/search` comes first so it is not taken for an id. */
+export const ROUTES: readonly Route[] = [
+  ...searchRoutes,
+  ...customerRoutes,
+  ...paymentMethodRoutes,
+  ...catalogRoutes,
+  ...subscriptionRoutes,
+  ...invoiceRoutes,
+  ...invoiceItemRoutes,
+  ...chargeRoutes,
+  ...refundRoutes,
+  ...intentRoutes,
+  ...checkoutRoutes,
+  ...accountRoutes,
+  ...eventRoutes,
+  ...readOnlyRoutes,
+];
+
+/** A router over {@link ROUTES}. */
+export function createRouter(): Router {
+  return new Router(ROUTES);
+}
