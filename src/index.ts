@@ -1,0 +1,3 @@
+export { StripeMirrorError } from './errors.js';
+export * from './models/index.js';
+export * from './sync/index.js';
