@@ -1,0 +1,101 @@
+import { valuesEqual } from './compare.js';
+import { MongoCommandError, unsupported } from './errors.js';
+import { type Doc, collectPathValues, deepCopy, isPlainObject, splitPath } from './paths.js';
+import { bsonAggregator, idFirst } from './mingo-context.js';
+import { matches } from './query.js';
+import { sortDocuments } from './sort.js';
+import type { Storage } from './storage.js';
+
+/**
+ * Aggregation pipelines. `$match`, `$sort`, `$skip`, `$limit`, `$count` and the equality form of `$lookup` run on
+ * the embedded server's own MongoDB-exact matching and ordering; every other stage is evaluated by mingo on copies
+ * of the documents. Stages that need a real server (`$changeStream`, `$out`, `$merge`, search, geo) are refused.
+ *
+ * ```ts
+ * runPipeline(docs, [{ $match: { status: 'paid' } }, { $group: { _id: '$customer', n: { $sum: 1 } } }], { storage, db });
+ * ```
+ */
+export interface PipelineContext {
+  storage: Storage;
+  db: string;
+}
+
+const refused = new Set(['$changeStream', '$changeStreamSplitLargeEvent', '$out', '$merge', '$search', '$searchMeta', '$vectorSearch', '$geoNear', '$collStats', '$indexStats', '$currentOp', '$listSessions', '$planCacheStats']);
+
+export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineContext): Doc[] {
+  if (!Array.isArray(pipeline)) throw new MongoCommandError('TypeMismatch', "'pipeline' option must be specified as an array");
+  let docs = input;
+  let copied = false;
+  for (const stage of pipeline) {
+    if (!isPlainObject(stage) || Object.keys(stage).length !== 1) {
+      throw new MongoCommandError('Location', 'A pipeline stage specification object must contain exactly one field.');
+    }
+    const [name, spec] = Object.entries(stage)[0] as [string, unknown];
+    if (refused.has(name)) throw unsupported(name === '$changeStream' ? 'change streams ($changeStream)' : `the ${name} stage`);
+    switch (name) {
+      case '$match':
+        if (!isPlainObject(spec)) throw new MongoCommandError('Location', 'the match filter must be an expression in an object');
+        docs = docs.filter((doc) => matches(doc, spec));
+        break;
+      case '$sort':
+        if (!isPlainObject(spec)) throw new MongoCommandError('Location', 'the $sort key specification must be an object');
+        docs = sortDocuments(docs, spec);
+        break;
+      case '$skip':
+        docs = docs.slice(Number(spec));
+        break;
+      case '$limit':
+        docs = docs.slice(0, Number(spec));
+        break;
+      case '$count':
+        if (typeof spec !== 'string' || spec.length === 0) throw new MongoCommandError('Location', 'the count field must be a non-empty string');
+        docs = docs.length === 0 ? [] : [{ [spec]: docs.length }];
+        break;
+      case '$lookup':
+        if (isPlainObject(spec) && typeof spec.localField === 'string' && spec.pipeline === undefined) {
+          docs = lookup(docs, spec, context);
+          break;
+        }
+        docs = viaMingo(copied ? docs : deepCopy(docs), stage, context);
+        copied = true;
+        break;
+      default:
+        docs = viaMingo(copied ? docs : deepCopy(docs), stage, context);
+        copied = true;
+    }
+  }
+  return docs;
+}
+
+function viaMingo(docs: Doc[], stage: Doc, context: PipelineContext): Doc[] {
+  const collectionResolver = (name: string): Doc[] => deepCopy([...(context.storage.collection(context.db, name)?.docs.values() ?? [])]);
+  try {
+    return bsonAggregator([stage], collectionResolver).run<Doc>(docs).map(idFirst);
+  } catch (error) {
+    if (error instanceof MongoCommandError) throw error;
+    throw new MongoCommandError('Location', error instanceof Error ? error.message : String(error));
+  }
+}
+
+function lookup(docs: Doc[], spec: Doc, context: PipelineContext): Doc[] {
+  const { from, localField, foreignField, as } = spec;
+  if (typeof from !== 'string' || typeof foreignField !== 'string' || typeof as !== 'string' || typeof localField !== 'string') {
+    throw new MongoCommandError('FailedToParse', '$lookup requires from, localField, foreignField and as');
+  }
+  const foreign = [...(context.storage.collection(context.db, from)?.docs.values() ?? [])];
+  const localParts = splitPath(localField);
+  const foreignParts = splitPath(foreignField);
+  return docs.map((doc) => {
+    const locals = flatten(collectPathValues(doc, localParts));
+    const joined = foreign.filter((other) => {
+      const values = flatten(collectPathValues(other, foreignParts));
+      return values.some((v) => locals.some((l) => valuesEqual(v ?? null, l ?? null)));
+    });
+    return { ...doc, [as]: deepCopy(joined) };
+  });
+}
+
+function flatten(values: unknown[]): unknown[] {
+  const out = values.flatMap((v) => (Array.isArray(v) ? v : [v]));
+  return out.length === 0 ? [null] : out;
+}

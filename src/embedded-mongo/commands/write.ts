@@ -1,0 +1,100 @@
+import { MongoCommandError, toErrorReply } from '../errors.js';
+import { type UpdateSpec, deleteDocuments, refuseUnsupportedOptions, updateDocuments } from '../operations.js';
+import { type Doc, deepCopy, isPlainObject } from '../paths.js';
+import { withIdFirst } from '../upsert-seed.js';
+import { type CommandContext, type CommandHandler, collectionName } from './context.js';
+
+/**
+ * Write commands: insert, update and delete, as the driver sends them (statements in a document sequence).
+ * `ordered` (default true) stops at the first failing statement; unordered runs them all. Failures are reported in
+ * `writeErrors` with the statement's `index`, never as a failed command.
+ *
+ * ```ts
+ * // { n: 1, nModified: 0, upserted: [{ index: 0, _id: 'x' }], ok: 1 }
+ * await db.command({ update: 'c', updates: [{ q: { _id: 'x' }, u: { $set: { a: 1 } }, upsert: true }] });
+ * ```
+ */
+function statements(command: Doc, field: string): Doc[] {
+  const value = command[field];
+  if (!Array.isArray(value) || !value.every(isPlainObject)) {
+    throw new MongoCommandError('FailedToParse', `BSON field '${field}' is missing or is not an array of objects`);
+  }
+  return value;
+}
+
+/** Runs statements in order, collecting write errors; returns them with the reply fields built by `run`. */
+function runStatements(command: Doc, items: Doc[], context: CommandContext, run: (item: Doc, index: number) => void): Doc[] {
+  const ordered = command.ordered !== false;
+  const writeErrors: Doc[] = [];
+  for (let i = 0; i < items.length; i++) {
+    try {
+      run(items[i] as Doc, i);
+    } catch (error) {
+      if (!(error instanceof MongoCommandError)) {
+        const reply = toErrorReply(error);
+        writeErrors.push({ index: i, code: reply.code, errmsg: reply.errmsg });
+      } else {
+        writeErrors.push(error.toWriteError(i));
+      }
+      if (ordered) break;
+    }
+  }
+  context.clock.tick();
+  return writeErrors;
+}
+
+function withErrors(reply: Doc, writeErrors: Doc[]): Doc {
+  if (writeErrors.length > 0) reply.writeErrors = writeErrors;
+  return reply;
+}
+
+const insert: CommandHandler = (command, context) => {
+  const name = collectionName(command, 'insert');
+  const documents = statements(command, 'documents');
+  const collection = context.storage.collection(context.db, name, { create: true });
+  let n = 0;
+  const writeErrors = runStatements(command, documents, context, (doc) => {
+    if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
+    collection.insert(withIdFirst(deepCopy(doc)));
+    n++;
+  });
+  return withErrors({ n, ok: 1 }, writeErrors);
+};
+
+const update: CommandHandler = (command, context) => {
+  const name = collectionName(command, 'update');
+  const updates = statements(command, 'updates');
+  let n = 0;
+  let nModified = 0;
+  const upserted: Doc[] = [];
+  const writeErrors = runStatements(command, updates, context, (statement, index) => {
+    refuseUnsupportedOptions(statement);
+    const outcome = updateDocuments(context.storage, context.db, name, statement as unknown as UpdateSpec);
+    if (outcome.upsertedId !== undefined) {
+      upserted.push({ index, _id: outcome.upsertedId });
+      n += 1;
+    } else {
+      n += outcome.matched;
+      nModified += outcome.modified;
+    }
+  });
+  const reply: Doc = { n, nModified, ok: 1 };
+  if (upserted.length > 0) reply.upserted = upserted;
+  return withErrors(reply, writeErrors);
+};
+
+const remove: CommandHandler = (command, context) => {
+  const name = collectionName(command, 'delete');
+  const deletes = statements(command, 'deletes');
+  let n = 0;
+  const collection = context.storage.collection(context.db, name);
+  const writeErrors = runStatements(command, deletes, context, (statement) => {
+    refuseUnsupportedOptions(statement);
+    const limit = Number(statement.limit ?? 0);
+    if (limit !== 0 && limit !== 1) throw new MongoCommandError('BadValue', 'The limit field in delete objects must be 0 or 1');
+    n += deleteDocuments(collection, statement.q as Doc, limit).length;
+  });
+  return withErrors({ n, ok: 1 }, writeErrors);
+};
+
+export const writeCommands = { insert, update, delete: remove } satisfies Record<string, CommandHandler>;

@@ -1,0 +1,74 @@
+import { StripeMirrorError } from '../errors.js';
+
+/** MongoDB's numeric error codes used by the embedded server, with their `codeName`s. */
+export const MongoErrorCodes = {
+  BadValue: 2,
+  FailedToParse: 9,
+  TypeMismatch: 14,
+  InvalidOptions: 72,
+  IllegalOperation: 20,
+  NamespaceNotFound: 26,
+  IndexNotFound: 27,
+  PathNotViable: 28,
+  ConflictingUpdateOperators: 40,
+  EmptyFieldName: 56,
+  CursorNotFound: 43,
+  NamespaceExists: 48,
+  CommandNotFound: 59,
+  ImmutableField: 66,
+  IndexOptionsConflict: 85,
+  IndexKeySpecsConflict: 86,
+  CommandNotSupported: 115,
+  NoSuchTransaction: 251,
+  TransactionTooOld: 225,
+  DuplicateKey: 11000,
+  Location: 40324,
+} as const;
+
+export type MongoErrorName = keyof typeof MongoErrorCodes;
+
+/**
+ * A command failure the server reports to the client as `{ ok: 0, errmsg, code, codeName, ...extra }`, shaped the
+ * way MongoDB shapes it so drivers raise their usual errors.
+ *
+ * ```ts
+ * throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+ * ```
+ */
+export class MongoCommandError extends StripeMirrorError {
+  readonly mongoCode: number;
+  readonly codeName: string;
+  readonly extra: Record<string, unknown>;
+
+  constructor(codeName: MongoErrorName, message: string, extra: Record<string, unknown> = {}) {
+    super('embedded_mongo_command_failed', message);
+    this.codeName = codeName === 'Location' ? 'Location40324' : codeName;
+    this.mongoCode = MongoErrorCodes[codeName];
+    this.extra = extra;
+  }
+
+  /** The error as a write error entry (`writeErrors[i]`) for the write at position `index`. */
+  toWriteError(index: number): Record<string, unknown> {
+    return { index, code: this.mongoCode, errmsg: this.message, ...this.extra };
+  }
+
+  /** The error as a failed command reply. */
+  toReply(): Record<string, unknown> {
+    return { ok: 0, errmsg: this.message, code: this.mongoCode, codeName: this.codeName, ...this.extra };
+  }
+}
+
+/** A clear refusal for a MongoDB feature the embedded server does not implement. */
+export function unsupported(feature: string): MongoCommandError {
+  return new MongoCommandError(
+    'CommandNotSupported',
+    `${feature} is not supported by the stripe-mirror embedded MongoDB server; use a real MongoDB (MONGODB_URI) for it`,
+  );
+}
+
+/** Converts anything thrown while running a command into a MongoDB-shaped failure reply. */
+export function toErrorReply(error: unknown): Record<string, unknown> {
+  if (error instanceof MongoCommandError) return error.toReply();
+  const message = error instanceof Error ? error.message : String(error);
+  return { ok: 0, errmsg: message, code: 1, codeName: 'InternalError' };
+}

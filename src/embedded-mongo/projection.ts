@@ -1,0 +1,74 @@
+import { Query } from 'mingo';
+import { MongoCommandError } from './errors.js';
+import { type Doc, deepCopy, isPlainObject, setField, splitPath } from './paths.js';
+
+/**
+ * Find projections: inclusion (`{ a: 1, 'b.c': 1 }`) and exclusion (`{ a: 0 }`) are applied here so `.`/`$` keys in
+ * embedded documents survive untouched; projections with operators (`$slice`, `$elemMatch`, expressions) go to mingo.
+ *
+ * ```ts
+ * project({ _id: 1, a: 1, b: 2 }, { a: 1 }); // { _id: 1, a: 1 }
+ * ```
+ */
+export function project(doc: Doc, projection: Doc | undefined): Doc {
+  if (!projection || Object.keys(projection).length === 0) return doc;
+  const entries = Object.entries(projection);
+  if (entries.some(([key, value]) => key.includes('$') || (typeof value === 'object' && value !== null) || typeof value === 'string')) {
+    const [result] = new Query({}).find([deepCopy(doc)], projection).all() as Doc[];
+    return result ?? {};
+  }
+  const includeId = projection._id === undefined ? true : Boolean(projection._id);
+  const others = entries.filter(([key]) => key !== '_id');
+  const inclusion = others.length > 0 ? others.every(([, v]) => Boolean(v)) : !includeId ? false : true;
+  if (others.some(([, v]) => Boolean(v) !== inclusion)) {
+    throw new MongoCommandError('Location', 'Cannot do exclusion on field in inclusion projection');
+  }
+  if (!inclusion || others.length === 0) {
+    if (others.length === 0 && includeId) return doc;
+    const copy = deepCopy(doc);
+    for (const [key] of others) removePath(copy, splitPath(key));
+    if (!includeId) delete copy._id;
+    return copy;
+  }
+  const result: Doc = {};
+  if (includeId && doc._id !== undefined) result._id = doc._id;
+  for (const [key] of others) includePath(doc, result, splitPath(key), 0);
+  return result;
+}
+
+function includePath(source: unknown, target: Doc, parts: readonly string[], i: number): void {
+  if (!isPlainObject(source)) return;
+  const part = parts[i] as string;
+  if (!(part in source)) return;
+  const value = source[part];
+  if (i === parts.length - 1) {
+    setField(target, part, deepCopy(value));
+    return;
+  }
+  if (Array.isArray(value)) {
+    const existing = Array.isArray(target[part]) ? (target[part] as unknown[]) : [];
+    const projected = value.filter(isPlainObject).map((element, index) => {
+      const into = isPlainObject(existing[index]) ? (existing[index] as Doc) : {};
+      includePath(element, into, parts, i + 1);
+      return into;
+    });
+    setField(target, part, projected);
+    return;
+  }
+  if (!isPlainObject(value)) return;
+  const into = isPlainObject(target[part]) ? (target[part] as Doc) : {};
+  setField(target, part, into);
+  includePath(value, into, parts, i + 1);
+}
+
+function removePath(target: unknown, parts: readonly string[]): void {
+  if (Array.isArray(target)) {
+    for (const element of target) removePath(element, parts);
+    return;
+  }
+  if (!isPlainObject(target)) return;
+  const [head, ...rest] = parts;
+  if (head === undefined) return;
+  if (rest.length === 0) delete target[head];
+  else removePath(target[head], rest);
+}

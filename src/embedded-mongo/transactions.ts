@@ -1,0 +1,125 @@
+import { MongoCommandError } from './errors.js';
+import { type Doc, isPlainObject } from './paths.js';
+import type { Storage, UndoStep } from './storage.js';
+
+interface Transaction {
+  txnNumber: string;
+  state: 'active' | 'committed' | 'aborted';
+  journal: UndoStep[];
+}
+
+/**
+ * Multi-document transactions and retryable writes of logical sessions. Writes apply immediately (no snapshot isolation) while an undo
+ * journal records how to reverse them; `abortTransaction`, a failing statement, a newer transaction on the same
+ * session or `endSessions` replays the journal backwards so the aborted writes vanish.
+ *
+ * ```ts
+ * const reply = transactions.run(command, 'insert', () => handler(command, context));
+ * ```
+ */
+const retryableWrites = new Set(['insert', 'update', 'delete', 'findAndModify']);
+
+export class TransactionManager {
+  private readonly sessions = new Map<string, Transaction>();
+  /** Last retryable write per session: a retry with the same txnNumber gets this reply instead of running again. */
+  private readonly lastWrites = new Map<string, { txnNumber: string; reply: Doc }>();
+  private readonly storage: Storage;
+
+  constructor(storage: Storage) {
+    this.storage = storage;
+  }
+
+  /** Runs one command, inside its session's transaction when it carries `autocommit: false`. */
+  run(command: Doc, name: string, execute: () => Doc): Doc {
+    if (name === 'endSessions' && Array.isArray(command.endSessions)) {
+      for (const lsid of command.endSessions) this.abortSession(sessionKey(lsid));
+    }
+    if (command.autocommit !== false) {
+      if (name === 'commitTransaction' || name === 'abortTransaction') {
+        throw new MongoCommandError('InvalidOptions', `${name} must be run within a transaction`);
+      }
+      if (command.txnNumber !== undefined && retryableWrites.has(name)) return this.retryable(command, execute);
+      return execute();
+    }
+    const key = sessionKey(command.lsid);
+    const txnNumber = String(command.txnNumber);
+    if (name === 'commitTransaction') return this.commit(key, txnNumber);
+    if (name === 'abortTransaction') return this.abort(key, txnNumber);
+    let transaction = this.sessions.get(key);
+    if (command.startTransaction) {
+      if (transaction?.state === 'active') this.rollback(transaction);
+      transaction = { txnNumber, state: 'active', journal: [] };
+      this.sessions.set(key, transaction);
+    } else if (!transaction || transaction.txnNumber !== txnNumber || transaction.state !== 'active') {
+      throw noSuchTransaction(txnNumber);
+    }
+    this.storage.journal = transaction.journal;
+    try {
+      const reply = execute();
+      if (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) this.rollback(transaction);
+      return reply;
+    } catch (error) {
+      this.rollback(transaction);
+      throw error;
+    } finally {
+      this.storage.journal = undefined;
+    }
+  }
+
+  /**
+   * A retryable write (`lsid` + `txnNumber`, no transaction): run once; a retry of the same txnNumber (the driver
+   * resends after a lost connection) returns the recorded reply, so the write is not applied twice or out of order.
+   */
+  private retryable(command: Doc, execute: () => Doc): Doc {
+    const key = sessionKey(command.lsid);
+    const txnNumber = String(command.txnNumber);
+    const last = this.lastWrites.get(key);
+    if (last?.txnNumber === txnNumber) return last.reply;
+    const reply = execute();
+    this.lastWrites.set(key, { txnNumber, reply });
+    return reply;
+  }
+
+  private commit(key: string, txnNumber: string): Doc {
+    const transaction = this.sessions.get(key);
+    if (!transaction || transaction.txnNumber !== txnNumber || transaction.state === 'aborted') throw noSuchTransaction(txnNumber);
+    transaction.state = 'committed';
+    transaction.journal = [];
+    return { ok: 1 };
+  }
+
+  private abort(key: string, txnNumber: string): Doc {
+    const transaction = this.sessions.get(key);
+    if (!transaction || transaction.txnNumber !== txnNumber || transaction.state !== 'active') throw noSuchTransaction(txnNumber);
+    this.rollback(transaction);
+    return { ok: 1 };
+  }
+
+  private abortSession(key: string): void {
+    const transaction = this.sessions.get(key);
+    if (transaction?.state === 'active') this.rollback(transaction);
+    this.sessions.delete(key);
+    this.lastWrites.delete(key);
+  }
+
+  private rollback(transaction: Transaction): void {
+    const saved = this.storage.journal;
+    this.storage.journal = undefined;
+    for (let i = transaction.journal.length - 1; i >= 0; i--) transaction.journal[i]?.();
+    this.storage.journal = saved === transaction.journal ? undefined : saved;
+    transaction.journal = [];
+    transaction.state = 'aborted';
+  }
+}
+
+function noSuchTransaction(txnNumber: string): MongoCommandError {
+  return new MongoCommandError('NoSuchTransaction', `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
+    errorLabels: ['TransientTransactionError'],
+  });
+}
+
+function sessionKey(lsid: unknown): string {
+  if (!isPlainObject(lsid)) throw new MongoCommandError('InvalidOptions', 'a transaction needs a logical session id (lsid)');
+  const id = lsid.id as { toString(encoding?: string): string } | undefined;
+  return id ? id.toString('hex') : JSON.stringify(lsid);
+}

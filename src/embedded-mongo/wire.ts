@@ -1,0 +1,151 @@
+import { BSON, type Document } from 'bson';
+
+/**
+ * MongoDB wire protocol framing: the 16-byte header, OP_MSG (body and document-sequence sections, `moreToCome`,
+ * optional checksum), legacy OP_QUERY (only for the handshake) and OP_REPLY. No compression is advertised, so
+ * OP_COMPRESSED never arrives.
+ *
+ * ```ts
+ * const message = parseMessage(frame); // { kind: 'msg', requestId, command, moreToCome, exhaustAllowed }
+ * socket.write(encodeMsg(message.requestId, { ok: 1 }));
+ * ```
+ */
+export const OpCode = { Reply: 1, Query: 2004, Msg: 2013, Compressed: 2012 } as const;
+
+const FLAG_CHECKSUM = 1;
+const MAX_MESSAGE_BYTES = 48_000_000;
+const FLAG_MORE_TO_COME = 2;
+const FLAG_EXHAUST_ALLOWED = 1 << 16;
+
+/** Options that keep BSON types intact: int64 stays `Long`, Decimal128 stays `Decimal128`. */
+export const decodeOptions = { promoteLongs: false, promoteBuffers: false, promoteValues: true, validation: { utf8: false } } as const;
+const encodeOptions = { checkKeys: false, ignoreUndefined: true } as const;
+
+export type WireMessage =
+  | { kind: 'msg'; requestId: number; command: Document; moreToCome: boolean; exhaustAllowed: boolean }
+  | { kind: 'query'; requestId: number; collection: string; command: Document }
+  | { kind: 'unsupported'; requestId: number; opCode: number };
+
+/**
+ * Splits a socket's byte stream into frames. Chunks are kept in a list and joined only once a whole frame has
+ * arrived, so a large message (a 1,000-statement bulk write) is copied once, not once per chunk.
+ */
+export class FrameReader {
+  private chunks: Buffer[] = [];
+  private buffered = 0;
+  private readonly onFrame: (frame: Buffer) => void;
+
+  constructor(onFrame: (frame: Buffer) => void) {
+    this.onFrame = onFrame;
+  }
+
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+    this.buffered += chunk.length;
+    while (this.buffered >= 4) {
+      const head = this.chunks[0] as Buffer;
+      const length = head.length >= 4 ? head.readInt32LE(0) : this.join().readInt32LE(0);
+      if (length < 16 || length > MAX_MESSAGE_BYTES) throw new RangeError(`invalid message length ${length}`);
+      if (this.buffered < length) return;
+      const all = this.chunks.length === 1 ? head : this.join();
+      this.onFrame(all.subarray(0, length));
+      const rest = all.subarray(length);
+      this.chunks = rest.length > 0 ? [rest] : [];
+      this.buffered = rest.length;
+    }
+  }
+
+  private join(): Buffer {
+    const joined = Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [joined];
+    return joined;
+  }
+}
+
+/** Parses one complete frame. */
+export function parseMessage(frame: Buffer): WireMessage {
+  const requestId = frame.readInt32LE(4);
+  const opCode = frame.readInt32LE(12);
+  if (opCode === OpCode.Msg) return parseMsg(frame, requestId);
+  if (opCode === OpCode.Query) return parseQuery(frame, requestId);
+  return { kind: 'unsupported', requestId, opCode };
+}
+
+function parseMsg(frame: Buffer, requestId: number): WireMessage {
+  const flags = frame.readUInt32LE(16);
+  const end = frame.length - (flags & FLAG_CHECKSUM ? 4 : 0);
+  let position = 20;
+  let command: Document = {};
+  const sequences: [string, Document[]][] = [];
+  while (position < end) {
+    const kind = frame[position];
+    position += 1;
+    const size = frame.readInt32LE(position);
+    if (kind === 0) {
+      command = BSON.deserialize(frame.subarray(position, position + size), decodeOptions);
+      position += size;
+      continue;
+    }
+    const sectionEnd = position + size;
+    const nameEnd = frame.indexOf(0, position + 4);
+    const identifier = frame.toString('utf8', position + 4, nameEnd);
+    const documents: Document[] = [];
+    let cursor = nameEnd + 1;
+    while (cursor < sectionEnd) {
+      const docSize = frame.readInt32LE(cursor);
+      documents.push(BSON.deserialize(frame.subarray(cursor, cursor + docSize), decodeOptions));
+      cursor += docSize;
+    }
+    sequences.push([identifier, documents]);
+    position = sectionEnd;
+  }
+  for (const [identifier, documents] of sequences) command[identifier] = documents;
+  return {
+    kind: 'msg',
+    requestId,
+    command,
+    moreToCome: (flags & FLAG_MORE_TO_COME) !== 0,
+    exhaustAllowed: (flags & FLAG_EXHAUST_ALLOWED) !== 0,
+  };
+}
+
+function parseQuery(frame: Buffer, requestId: number): WireMessage {
+  const nameEnd = frame.indexOf(0, 20);
+  const collection = frame.toString('utf8', 20, nameEnd);
+  const docStart = nameEnd + 1 + 8;
+  const size = frame.readInt32LE(docStart);
+  let command = BSON.deserialize(frame.subarray(docStart, docStart + size), decodeOptions);
+  if (command.$query && typeof command.$query === 'object') command = command.$query as Document;
+  return { kind: 'query', requestId, collection, command };
+}
+
+let nextRequestId = 1;
+
+function header(length: number, responseTo: number, opCode: number): Buffer {
+  const head = Buffer.allocUnsafe(16);
+  head.writeInt32LE(length, 0);
+  head.writeInt32LE(nextRequestId++ & 0x7fffffff, 4);
+  head.writeInt32LE(responseTo, 8);
+  head.writeInt32LE(opCode, 12);
+  return head;
+}
+
+/** An OP_MSG reply with one body section. */
+export function encodeMsg(responseTo: number, reply: Document): Buffer {
+  const body = BSON.serialize(reply, encodeOptions);
+  const prefix = Buffer.allocUnsafe(5);
+  prefix.writeUInt32LE(0, 0);
+  prefix[4] = 0;
+  return Buffer.concat([header(16 + 5 + body.length, responseTo, OpCode.Msg), prefix, body]);
+}
+
+/** An OP_REPLY carrying one document (the answer to a legacy OP_QUERY handshake). */
+export function encodeReply(responseTo: number, reply: Document): Buffer {
+  const body = BSON.serialize(reply, encodeOptions);
+  const fields = Buffer.alloc(20);
+  fields.writeInt32LE(0, 0);
+  fields.writeBigInt64LE(0n, 4);
+  fields.writeInt32LE(0, 12);
+  fields.writeInt32LE(1, 16);
+  return Buffer.concat([header(16 + 20 + body.length, responseTo, OpCode.Reply), fields, body]);
+}
