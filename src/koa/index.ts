@@ -1,0 +1,2 @@
+export { stripeWebhookRouter } from './router.js';
+export type { StripeWebhookRouterOptions } from './router.js';

@@ -1,0 +1,81 @@
+import { StripeMirrorError } from '../errors.js';
+
+/**
+ * The webhook pipeline's failures. Each has a stable `code`; only the HTTP layer (`handleStripeWebhook`, the Koa
+ * router) turns them into status codes, so a caller of `applyStripeEvent` or `reprocessEvents` sees plain errors:
+ *
+ * ```ts
+ * catch (err) { if (err instanceof WebhookRejectedError) console.warn(err.code, err.message); }
+ * ```
+ */
+export class WebhookError extends StripeMirrorError {}
+
+/** Why a delivery was refused before anything was stored: answered 400 (413 for `body_too_large`). */
+export type RejectionReason =
+  | 'missing_signature'
+  | 'malformed_signature'
+  | 'signature_mismatch'
+  | 'timestamp_outside_tolerance'
+  | 'body_not_json'
+  | 'not_an_event'
+  | 'body_too_large';
+
+/** The request is not a genuine, well-formed Stripe event (forged, stale, garbled or oversized). */
+export class WebhookRejectedError extends WebhookError {
+  readonly reason: RejectionReason;
+
+  constructor(reason: RejectionReason, message: string) {
+    super(`webhook_${reason}`, message);
+    this.reason = reason;
+  }
+}
+
+/** The `stripe_events` log could not be read or written: nothing is known about the event, so Stripe must retry. */
+export class EventLogUnavailableError extends WebhookError {
+  constructor(cause: unknown) {
+    super('event_log_unavailable', `the stripe_events log is unreachable: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** Another delivery of the same event holds the lease right now; this one must not apply it a second time. */
+export class EventInProgressError extends WebhookError {
+  constructor(eventId: string) {
+    super('event_in_progress', `event ${eventId} is being processed by another delivery; retry later`);
+  }
+}
+
+/** Re-retrieving an event's object from the Stripe API failed (network, 404, auth). */
+export class EventRefetchError extends WebhookError {
+  constructor(objectType: string, objectId: string, cause: unknown) {
+    super('event_refetch_failed', `refetching ${objectType} ${objectId} failed: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/**
+ * The write path acknowledged an event's writes without reporting any of them as upserted, modified or stale (seen
+ * when a database connection drops mid-write). Treated as a failure so the event is retried, never recorded as
+ * processed with nothing written.
+ */
+export class EventWriteUnconfirmedError extends WebhookError {
+  constructor(eventId: string, ids: readonly string[]) {
+    super('event_write_unconfirmed', `the writes of event ${eventId} (${ids.length} documents) were not confirmed by the database`);
+  }
+}
+
+/** A user hook registered with `on()` threw; the event is marked failed so Stripe redelivers it. */
+export class WebhookHookError extends WebhookError {
+  constructor(eventType: string, cause: unknown) {
+    super('webhook_hook_failed', `a hook for ${eventType} threw: ${messageOf(cause)}`, { cause });
+  }
+}
+
+/** The options object is unusable (no secrets, a negative tolerance, …). Thrown when the handler is created. */
+export class WebhookOptionsError extends WebhookError {
+  constructor(message: string) {
+    super('webhook_invalid_options', message);
+  }
+}
+
+function messageOf(value: unknown): string {
+  return value instanceof Error ? value.message : String(value);
+}

@@ -1,0 +1,200 @@
+import type Stripe from 'stripe';
+import type { Collection, Document } from 'mongodb';
+import { EVENT_STATUSES, type EventStatus } from '../models/event.js';
+import type { StripeMirror } from '../models/mirror.js';
+import { EventLogUnavailableError } from './errors.js';
+import { eventCreated, isStripeEvent } from './event-shape.js';
+import { describeError } from './scrub.js';
+
+export type { EventStatus };
+
+/** Outcome of trying to claim one delivery: either this caller holds the lease, or the stored status says why not. */
+export type ClaimResult = { claimed: true; attempts: number } | { claimed: false; status: EventStatus | 'unknown' };
+
+/** A stored event this process now holds the lease on. */
+export interface ClaimedEvent {
+  event: Stripe.Event;
+  attempts: number;
+}
+
+/** Bookkeeping fields the log adds beside the event; everything else is the event exactly as Stripe sent it. */
+const BOOKKEEPING = [
+  '_id', 'status', 'attempts', 'lastError', 'receivedAt', 'processedAt', 'leaseUntil', 'nextAttemptAt',
+  'stripeAccount', '_mirror',
+] as const;
+
+/** Statuses a webhook delivery may take over; `processing` only once its lease has expired. */
+const DELIVERY_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'dead'];
+
+/**
+ * Claims an event for this delivery with ONE `findOneAndUpdate` upsert: it inserts the event if new, or takes over a
+ * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits the
+ * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which.
+ */
+export async function claimDelivery(mirror: StripeMirror, event: Stripe.Event, leaseMs: number): Promise<ClaimResult> {
+  const now = new Date();
+  try {
+    const doc = await events(mirror).findOneAndUpdate(
+      { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
+      {
+        $setOnInsert: insertFields(event, now),
+        $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) },
+        $inc: { attempts: 1 },
+      },
+      { upsert: true, returnDocument: 'after', projection: { attempts: 1 } },
+    );
+    return { claimed: true, attempts: numberField(doc, 'attempts') };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw new EventLogUnavailableError(err);
+  }
+  return { claimed: false, status: await storedStatus(mirror, event.id) };
+}
+
+/** Queue mode: stores the event as `pending` unless it is already known. Resolves once the write is durable. */
+export async function enqueueEvent(mirror: StripeMirror, event: Stripe.Event): Promise<{ inserted: boolean }> {
+  const now = new Date();
+  try {
+    const result = await events(mirror).updateOne(
+      { _id: event.id },
+      { $setOnInsert: { ...insertFields(event, now), status: 'pending', attempts: 0, nextAttemptAt: now } },
+      { upsert: true },
+    );
+    return { inserted: result.upsertedCount > 0 };
+  } catch (err) {
+    if (isDuplicateKey(err)) return { inserted: false };
+    throw new EventLogUnavailableError(err);
+  }
+}
+
+/**
+ * Claims the next due event for a queue worker: pending or failed events whose `nextAttemptAt` has come, and events
+ * whose lease expired (their process crashed). Oldest `created` first, so a backlog applies roughly in order.
+ */
+export async function claimNextDue(mirror: StripeMirror, leaseMs: number): Promise<ClaimedEvent | undefined> {
+  const now = new Date();
+  const doc = await guard(() =>
+    events(mirror).findOneAndUpdate(
+      {
+        $or: [
+          { status: { $in: ['pending', 'failed'] }, nextAttemptAt: { $lte: now } },
+          { status: 'processing', leaseUntil: { $lte: now } },
+        ],
+      },
+      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { sort: { created: 1, _id: 1 }, returnDocument: 'after' },
+    ),
+  );
+  return doc ? claimedFrom(doc) : undefined;
+}
+
+/** Reprocessing: takes over any stored event except one another process holds right now. */
+export async function claimStored(mirror: StripeMirror, id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
+  const now = new Date();
+  const doc = await guard(() =>
+    events(mirror).findOneAndUpdate(
+      { _id: id, $or: [{ status: { $ne: 'processing' } }, { leaseUntil: { $lte: now } }] },
+      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
+    ),
+  );
+  return doc ? claimedFrom(doc) : undefined;
+}
+
+/** Marks a claimed event done: `processed` when mirrored, `ignored` when it carried nothing to mirror. */
+export async function markDone(mirror: StripeMirror, id: string, status: 'processed' | 'ignored'): Promise<void> {
+  await guard(() =>
+    events(mirror).updateOne(
+      { _id: id },
+      { $set: { status, processedAt: new Date(), leaseUntil: null, nextAttemptAt: null, lastError: null } },
+    ),
+  );
+}
+
+/** Marks a claimed event `failed` (retried at `nextAttemptAt`) or `dead` (parked), with the scrubbed error. */
+export async function markFailed(
+  mirror: StripeMirror,
+  id: string,
+  err: unknown,
+  next: { dead: boolean; nextAttemptAt: Date },
+): Promise<void> {
+  await guard(() =>
+    events(mirror).updateOne(
+      { _id: id },
+      {
+        $set: {
+          status: next.dead ? 'dead' : 'failed',
+          lastError: describeError(err),
+          leaseUntil: null,
+          nextAttemptAt: next.dead ? null : next.nextAttemptAt,
+        },
+      },
+    ),
+  );
+}
+
+/** The stored status of one event, `unknown` if it vanished in between. */
+export async function storedStatus(mirror: StripeMirror, id: string): Promise<EventStatus | 'unknown'> {
+  const doc = await guard(() => events(mirror).findOne({ _id: id }, { projection: { status: 1 } }));
+  const status: unknown = doc?.status;
+  return isEventStatus(status) ? status : 'unknown';
+}
+
+/** The event as Stripe sent it, from a stored document (bookkeeping removed). */
+export function eventFromDocument(doc: Document): Stripe.Event | undefined {
+  const event: Record<string, unknown> = { ...doc };
+  for (const field of BOOKKEEPING) delete event[field];
+  return isStripeEvent(event) ? event : undefined;
+}
+
+/** The driver collection behind `mirror.Event`: writes bypass mongoose casting so the event stays byte-faithful. */
+export function events(mirror: StripeMirror): Collection<EventDocument> {
+  return mirror.connection.collection<EventDocument>(mirror.Event.collection.collectionName);
+}
+
+/** A stored event: `_id` is the event id, the rest is the event plus bookkeeping. */
+export interface EventDocument extends Document {
+  _id: string;
+}
+
+function insertFields(event: Stripe.Event, now: Date): Document {
+  const fields: Record<string, unknown> = { ...event };
+  for (const field of BOOKKEEPING) delete fields[field];
+  return {
+    ...fields,
+    receivedAt: now,
+    stripeAccount: typeof event.account === 'string' ? event.account : null,
+    _mirror: {
+      watermark: eventCreated(event),
+      source: 'webhook',
+      sourceId: event.id,
+      apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
+      syncedAt: now,
+    },
+  };
+}
+
+function claimedFrom(doc: Document): ClaimedEvent | undefined {
+  const event = eventFromDocument(doc);
+  return event ? { event, attempts: numberField(doc, 'attempts') } : undefined;
+}
+
+async function guard<T>(operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (err) {
+    throw new EventLogUnavailableError(err);
+  }
+}
+
+function numberField(doc: Document | null, field: string): number {
+  const value: unknown = doc?.[field];
+  return typeof value === 'number' ? value : 0;
+}
+
+function isEventStatus(value: unknown): value is EventStatus {
+  return EVENT_STATUSES.some((status) => status === value);
+}
+
+function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'code' in err && err.code === 11000;
+}

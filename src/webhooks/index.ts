@@ -1,0 +1,28 @@
+export { createWebhookHandler, handleStripeWebhook, WebhookHandler } from './handler.js';
+export type { WebhookRequest, WebhookResponse } from './handler.js';
+export { applyStripeEvent } from './apply.js';
+export type { ApplyOptions, ApplyResult } from './apply.js';
+export { reprocessEvents } from './reprocess.js';
+export type { ReprocessFilter, ReprocessOptions, ReprocessReport } from './reprocess.js';
+export { verifyStripeWebhook } from './verify.js';
+export { isStripeEvent } from './event-shape.js';
+export type { WebhookHeaders } from './verify.js';
+export { EventHooks } from './hooks.js';
+export type { AnyEventHook, EventHook, HookContext, StripeEventType } from './hooks.js';
+export type { EventWorker, WorkerOptions } from './worker.js';
+export type { EventStatus } from './event-log.js';
+export type { WebhookMetrics } from './metrics.js';
+export { silentLogger } from './options.js';
+export type { RefetchPolicy, ResolvedWebhookOptions, WebhookLogger, WebhookOptions } from './options.js';
+export { scrubSecrets } from './scrub.js';
+export {
+  EventInProgressError,
+  EventLogUnavailableError,
+  EventRefetchError,
+  EventWriteUnconfirmedError,
+  WebhookError,
+  WebhookHookError,
+  WebhookOptionsError,
+  WebhookRejectedError,
+} from './errors.js';
+export type { RejectionReason } from './errors.js';
