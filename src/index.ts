@@ -1,3 +1,4 @@
 export { StripeMirrorError } from './errors.js';
 export * from './models/index.js';
 export * from './sync/index.js';
+export * from './webhooks/index.js';
