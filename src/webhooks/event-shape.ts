@@ -9,13 +9,26 @@ export interface MirrorableObject {
 
 /**
  * True when a parsed body has the parts of a Stripe event the pipeline relies on (`id`, `type`, `created`,
- * `data.object`). Everything else is kept exactly as Stripe sent it, whatever the API version, so the guard is
- * deliberately loose: an event of 2016 passes as well as one of today.
+ * `data.object`) and only plain top-level field names (Stripe never sends one starting with `$` or containing `.`;
+ * the event log stores top-level fields as document fields, where such names would act as update paths).
+ * Everything else is kept exactly as Stripe sent it, whatever the API version, so the guard is deliberately loose:
+ * an event of 2016 passes as well as one of today.
  */
 export function isStripeEvent(value: unknown): value is Stripe.Event {
   if (!isRecord(value)) return false;
   const { id, type, data } = value;
-  return typeof id === 'string' && id !== '' && typeof type === 'string' && isRecord(data) && isRecord(data.object);
+  return (
+    typeof id === 'string' &&
+    id !== '' &&
+    typeof type === 'string' &&
+    isRecord(data) &&
+    isRecord(data.object) &&
+    Object.keys(value).every(isPlainFieldName)
+  );
+}
+
+function isPlainFieldName(name: string): boolean {
+  return name !== '' && !name.startsWith('$') && !name.includes('.');
 }
 
 /** The event's `data.object` when it is a Stripe object with an id, else `undefined` (nothing to mirror). */

@@ -35,7 +35,7 @@ export function verifyStripeWebhook(
     throw new WebhookRejectedError('body_not_json', 'body is not JSON');
   }
   if (!isStripeEvent(parsed)) {
-    throw new WebhookRejectedError('not_an_event', 'body is not a Stripe event (needs id, type and data.object)');
+    throw new WebhookRejectedError('not_an_event', 'body is not a Stripe event (needs id, type and data.object; no top-level field may start with $ or contain .)');
   }
   return parsed;
 }

@@ -80,6 +80,15 @@ describe('webhook signature verification', () => {
     expect(await storedCounts()).to.deep.equal({ events: 0, objects: 0 });
   });
 
+  it('refuses a signed event with a top-level field name that MongoDB would read as a path or operator', async () => {
+    for (const key of ['a.b', '$set']) {
+      const response = await deliver(server.url, { ...event, [key]: { status: 'x' } });
+      expect(response.status, key).to.equal(400);
+      expect(response.body.error, key).to.equal('webhook_not_an_event');
+    }
+    expect(await storedCounts()).to.deep.equal({ events: 0, objects: 0 });
+  });
+
   it('refuses a body over maxBodyBytes with 413 and stores nothing', async () => {
     const big = { ...event, data: { object: { ...event.data.object, padding: 'x'.repeat(70 * 1024) } } };
     const response = await deliver(server.url, big);
