@@ -1,0 +1,11 @@
+export { backfill, DEFAULT_RATE } from './backfill.js';
+export type { BackfillOptions, BackfillReport, ListReport } from './backfill.js';
+export type { BackfillProgress } from './progress.js';
+export type { CatchUpReport } from './catch-up.js';
+export { catchUpEvents, EVENT_RETENTION_SECONDS } from './catch-up.js';
+export { CheckpointStore, CHECKPOINT_COLLECTION } from './checkpoints.js';
+export type { Checkpoint } from './checkpoints.js';
+export { TokenBucket } from './rate-limiter.js';
+export { resolveListTargets } from './types.js';
+export type { ListTarget } from './types.js';
+export { BackfillError, BackfillOptionsError } from './errors.js';

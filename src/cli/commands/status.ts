@@ -1,0 +1,103 @@
+import type mongoose from 'mongoose';
+import { CHECKPOINT_COLLECTION } from '../../backfill/index.js';
+import { parseCommandArgs, type Command } from '../command.js';
+import { CliFailure } from '../errors.js';
+import { MONGO_HELP, withMongo } from '../mongo-option.js';
+import { formatTime, renderTable } from '../table.js';
+
+/** What `status --json` prints (one JSON document). */
+export interface MirrorStatus {
+  objects: { type: string; account: string | null; count: number; deleted: number }[];
+  events: { byStatus: Record<string, number>; total: number; lastEventAt: number | null };
+  failedEvents: { id: string; type: string; status: string; attempts: number; error: string | null }[];
+  backfill: { type: string; account: string | null; objects: number; done: boolean; updatedAt: string | null }[];
+}
+
+/**
+ * `stripe-mirror status`: what the mirror holds (objects per type and account, events per status, the last event,
+ * failed events with their errors, backfill checkpoints), as tables or as one JSON document.
+ */
+export const statusCommand: Command = {
+  name: 'status',
+  summary: 'Show what the mirror holds: objects per type and account, events per status, failures, backfill state.',
+  usage: 'stripe-mirror status [--mongo URI] [--json]',
+  help: [MONGO_HELP, ['--json', 'print one JSON document instead of tables']],
+  async run(argv, io) {
+    const { values } = parseCommandArgs('status', argv, { mongo: { type: 'string' }, json: { type: 'boolean' } });
+    return withMongo(io, values.mongo, async (connection) => {
+      const status = await readStatus(connection);
+      io.stdout.write(values.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
+      return 0;
+    });
+  },
+};
+
+/** Reads the mirror's state with a few aggregations (no document is loaded whole). */
+export async function readStatus(connection: mongoose.Connection): Promise<MirrorStatus> {
+  const db = connection.db;
+  if (!db) throw new CliFailure('mongo_unreachable', 'the MongoDB connection closed while reading the status: run the command again');
+  const objectGroups = await db
+    .collection('stripe_objects')
+    .aggregate<{ _id: { type: unknown; account: unknown }; count: number; deleted: number }>([
+      {
+        $group: {
+          _id: { type: '$object', account: '$stripeAccount' },
+          count: { $sum: 1 },
+          deleted: { $sum: { $cond: [{ $eq: ['$deleted', true] }, 1, 0] } },
+        },
+      },
+    ])
+    .toArray();
+  const events = db.collection('stripe_events');
+  const statusGroups = await events.aggregate<{ _id: unknown; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).toArray();
+  const last = await events.findOne({}, { sort: { created: -1 }, projection: { created: 1 } });
+  const failed = await events
+    .find({ status: { $in: ['failed', 'dead'] } }, { sort: { created: -1 }, limit: 50, projection: { type: 1, status: 1, attempts: 1, lastError: 1 } })
+    .toArray();
+  const checkpoints = await db.collection(CHECKPOINT_COLLECTION).find({}, { sort: { _id: 1 } }).toArray();
+  const byStatus = Object.fromEntries(statusGroups.map((g) => [String(g._id), g.count]));
+  return {
+    objects: objectGroups
+      .map((g) => ({ type: String(g._id.type), account: typeof g._id.account === 'string' ? g._id.account : null, count: g.count, deleted: g.deleted }))
+      .sort((a, b) => a.type.localeCompare(b.type) || String(a.account).localeCompare(String(b.account))),
+    events: {
+      byStatus,
+      total: statusGroups.reduce((sum, g) => sum + g.count, 0),
+      lastEventAt: typeof last?.created === 'number' ? last.created : null,
+    },
+    failedEvents: failed.map((doc) => ({
+      id: String(doc._id),
+      type: String(doc.type),
+      status: String(doc.status),
+      attempts: typeof doc.attempts === 'number' ? doc.attempts : 0,
+      error: typeof doc.lastError?.message === 'string' ? doc.lastError.message : null,
+    })),
+    backfill: checkpoints.map((c) => ({
+      type: String(c.type),
+      account: typeof c.account === 'string' ? c.account : null,
+      objects: typeof c.objects === 'number' ? c.objects : 0,
+      done: c.done === true,
+      updatedAt: c.updatedAt instanceof Date ? c.updatedAt.toISOString() : null,
+    })),
+  };
+}
+
+function formatStatus(status: MirrorStatus): string {
+  const sections = [
+    status.objects.length === 0
+      ? 'objects: none yet (run stripe-mirror sync, or point Stripe webhooks at stripe-mirror serve)\n'
+      : renderTable(['type', 'account', 'objects', 'deleted'], status.objects.map((o) => [o.type, o.account ?? 'platform', o.count, o.deleted])),
+    `events: ${status.events.total} (${Object.entries(status.events.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}), last event at ${formatTime(status.events.lastEventAt)}\n`,
+  ];
+  if (status.failedEvents.length > 0) {
+    sections.push(
+      renderTable(['failed event', 'type', 'status', 'attempts', 'error'], status.failedEvents.map((f) => [f.id, f.type, f.status, f.attempts, f.error ?? '-'])),
+      "retry them with 'stripe-mirror reprocess --failed'\n",
+    );
+  }
+  const unfinished = status.backfill.filter((c) => !c.done);
+  if (unfinished.length > 0) {
+    sections.push(`backfill interrupted for ${unfinished.map((c) => c.type).join(', ')}: run 'stripe-mirror sync' again to resume\n`);
+  }
+  return sections.join('\n');
+}

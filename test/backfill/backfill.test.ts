@@ -1,0 +1,159 @@
+import mongoose from 'mongoose';
+import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillProgress } from '../../src/backfill/index.js';
+import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
+import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { expect } from '../support/chai.js';
+
+/** Query of every GET the fake received on `path`, in order. */
+function listQueries(fake: FakeStripe, path: string): URLSearchParams[] {
+  return fake.requests.filter((r) => r.method === 'GET' && r.path === path).map((r) => new URLSearchParams(r.query));
+}
+
+describe('backfill()', () => {
+  let fake: FakeStripe;
+  let mirror: StripeMirror;
+  const customers = () => mongoose.connection.collection('stripe_objects').countDocuments({ object: 'customer' });
+
+  beforeEach(async () => {
+    fake = await startFakeStripe({ seed: 'none' });
+    mirror = createStripeMirror({ connection: mongoose.connection, stripe: fake.client() });
+  });
+
+  afterEach(async () => {
+    await fake.stop();
+  });
+
+  it('writes every object of the chosen types page by page, as backfill data stamped with the fetch time', async () => {
+    fake.generate('customer', 250);
+    const before = Math.floor(Date.now() / 1000);
+    const report = await backfill({ mirror, types: ['customer'], ratePerSecond: 1000 });
+    expect(await customers()).to.equal(250);
+    expect(report.lists[0]).to.include({ type: 'customer', objects: 250, pages: 3, outcome: 'done' });
+    expect(listQueries(fake, '/v1/customers').map((q) => q.get('limit'))).to.deep.equal(['100', '100', '100']);
+    const doc = await mongoose.connection.collection('stripe_objects').findOne({ object: 'customer' });
+    expect(doc?._mirror?.source).to.equal('backfill');
+    expect(doc?._mirror?.watermark).to.be.within(before, before + 5);
+  });
+
+  it('resumes an interrupted run after its last checkpointed id and ends with the same documents', async () => {
+    fake.generate('customer', 500);
+    const interrupted = backfill({
+      mirror,
+      types: ['customer'],
+      ratePerSecond: 1000,
+      onProgress: (p) => {
+        if (p.pages === 2 && !p.done) fake.failNext({ status: 400, path: /^\/v1\/customers$/ });
+      },
+    });
+    await expect(interrupted).to.be.rejectedWith(/Scripted failure/);
+    const checkpoint = await mongoose.connection.collection(CHECKPOINT_COLLECTION).findOne({ type: 'customer' });
+    expect(checkpoint).to.include({ done: false, objects: 200, pages: 2 });
+    const requestsBefore = listQueries(fake, '/v1/customers').length;
+
+    const report = await backfill({ mirror, types: ['customer'], ratePerSecond: 1000 });
+    const resumed = listQueries(fake, '/v1/customers').slice(requestsBefore);
+    expect(resumed[0]?.get('starting_after')).to.equal(checkpoint?.lastId);
+    expect(resumed).to.have.length(3);
+    expect(report.lists[0]).to.include({ objects: 500, pages: 5 });
+    expect(await customers()).to.equal(500);
+  });
+
+  it('starts over when the previous run finished', async () => {
+    fake.generate('customer', 150);
+    await backfill({ mirror, types: ['customer'], ratePerSecond: 1000 });
+    const before = listQueries(fake, '/v1/customers').length;
+    const report = await backfill({ mirror, types: ['customer'], ratePerSecond: 1000 });
+    expect(listQueries(fake, '/v1/customers')[before]?.has('starting_after')).to.equal(false);
+    expect(report.lists[0]).to.include({ objects: 150, outcome: 'done' });
+  });
+
+  it('waits out a 429 in the middle of pagination for the Retry-After it was given', async () => {
+    fake.generate('customer', 400);
+    const progress: BackfillProgress[] = [];
+    const started = Date.now();
+    await backfill({
+      mirror,
+      types: ['customer'],
+      ratePerSecond: 1000,
+      onProgress: (p) => {
+        progress.push(p);
+        if (p.pages === 2 && p.waitingMs === undefined && !p.done) {
+          fake.failNext({ status: 429, retryAfterSeconds: 1, path: /^\/v1\/customers$/ });
+        }
+      },
+    });
+    expect(Date.now() - started).to.be.at.least(1000);
+    expect(progress.find((p) => p.waitingMs !== undefined)?.waitingMs).to.equal(1000);
+    expect(await customers()).to.equal(400);
+  });
+
+  it('backs off exponentially on 429s without Retry-After', async () => {
+    fake.generate('customer', 10);
+    fake.failNext({ status: 429, times: 2, path: /^\/v1\/customers$/ });
+    const waits: number[] = [];
+    await backfill({
+      mirror,
+      types: ['customer'],
+      onProgress: (p) => void (p.waitingMs !== undefined && waits.push(p.waitingMs)),
+    });
+    expect(waits).to.have.length(2);
+    expect(waits[0]).to.be.within(375, 625);
+    expect(waits[1]).to.be.within(750, 1250);
+    expect(await customers()).to.equal(10);
+  });
+
+  it('lists only objects created at or after `since`', async () => {
+    fake.generate('customer', 300);
+    const since = new Date((Math.floor(Date.now() / 1000) - 49) * 1000);
+    await backfill({ mirror, types: ['customer'], since, ratePerSecond: 1000 });
+    expect(listQueries(fake, '/v1/customers')[0]?.get('created[gte]')).to.equal(String(since.getTime() / 1000));
+    expect(await customers()).to.be.within(45, 55);
+  });
+
+  it('syncs the platform and every connected account with allAccounts, stamping stripeAccount', async () => {
+    fake.generate('customer', 3);
+    fake.generate('customer', 4, { stripeAccount: 'acct_1ConnectedAAAA' });
+    const report = await backfill({ mirror, types: ['customer'], allAccounts: true, ratePerSecond: 1000 });
+    const objects = mongoose.connection.collection('stripe_objects');
+    expect(await objects.countDocuments({ object: 'customer', stripeAccount: null })).to.equal(3);
+    expect(await objects.countDocuments({ object: 'customer', stripeAccount: 'acct_1ConnectedAAAA' })).to.equal(4);
+    expect(await objects.countDocuments({ object: 'account', id: 'acct_1ConnectedAAAA' })).to.equal(1);
+    expect(report.lists.map((l) => l.account)).to.have.members([null, 'acct_1ConnectedAAAA']);
+  });
+
+  it('lists one connected account with `account`, sending the Stripe-Account header', async () => {
+    fake.generate('customer', 2, { stripeAccount: 'acct_1ConnectedBBBB' });
+    await backfill({ mirror, types: ['customer'], account: 'acct_1ConnectedBBBB', ratePerSecond: 1000 });
+    expect(fake.requests.filter((r) => r.path === '/v1/customers').map((r) => r.stripeAccount)).to.deep.equal(['acct_1ConnectedBBBB']);
+    expect(await mongoose.connection.collection('stripe_objects').countDocuments({ stripeAccount: 'acct_1ConnectedBBBB', object: 'customer' })).to.equal(2);
+  });
+
+  it('skips, with a warning, endpoints the account cannot list when no types were chosen', async () => {
+    fake.generate('customer', 5);
+    const warnings: string[] = [];
+    const report = await backfill({ mirror, ratePerSecond: 2000, concurrency: 8, onWarning: (m) => warnings.push(m) });
+    expect(report.lists.find((l) => l.type === 'customer')).to.include({ objects: 5, outcome: 'done' });
+    const unavailable = report.lists.filter((l) => l.outcome === 'unavailable');
+    expect(unavailable.length).to.be.greaterThan(0);
+    expect(warnings).to.have.length(unavailable.length);
+    expect(warnings[0]).to.match(/^skipped /);
+    const unfinished = await mongoose.connection.collection(CHECKPOINT_COLLECTION).countDocuments({ done: false });
+    expect(unfinished).to.equal(0);
+  });
+
+  it('reports progress per page with objects, pages, rate and a final done', async () => {
+    fake.generate('customer', 230);
+    const progress: BackfillProgress[] = [];
+    await backfill({ mirror, types: ['customer'], ratePerSecond: 1000, onProgress: (p) => progress.push(p) });
+    expect(progress.map((p) => [p.objects, p.pages, p.done])).to.deep.equal([[100, 1, false], [200, 2, false], [230, 3, false], [230, 3, true]]);
+    expect(progress.every((p) => p.type === 'customer' && p.account === null && p.rate >= 0)).to.equal(true);
+  });
+
+  it('rejects object types that cannot be listed', async () => {
+    await expect(backfill({ mirror, types: ['customer', 'no_such_type'] })).to.be.rejectedWith(BackfillOptionsError, /'no_such_type'/);
+  });
+
+  it('rejects `account` together with `allAccounts`', async () => {
+    await expect(backfill({ mirror, types: ['customer'], account: 'acct_1', allAccounts: true })).to.be.rejectedWith(BackfillOptionsError);
+  });
+});

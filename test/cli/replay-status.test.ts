@@ -1,0 +1,67 @@
+import { readFileSync } from 'node:fs';
+import mongoose from 'mongoose';
+import { fileURLToPath } from 'node:url';
+import { expect } from '../support/chai.js';
+import { testMongoUri } from '../support/setup.js';
+import { mongoUriFor, runCli } from './support/cli.js';
+
+const SCENARIO = fileURLToPath(new URL('../../../shared/stripe-data/events/current/scenario.ndjson', import.meta.url));
+
+interface Status {
+  objects: { type: string; account: string | null; count: number; deleted: number }[];
+  events: { total: number; byStatus: Record<string, number>; lastEventAt: number | null };
+  failedEvents: unknown[];
+}
+
+describe('stripe-mirror replay and status', function () {
+  this.timeout(30_000);
+  let mongo: string;
+  const events = readFileSync(SCENARIO, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { data: { object: { id?: string; object: string } } });
+
+  before(async () => {
+    mongo = mongoUriFor(testMongoUri(), 'cli_replay');
+    const result = await runCli(['replay', SCENARIO, '--mongo', mongo, '--json']);
+    expect(result.code, result.stderr).to.equal(0);
+  });
+
+  it('mirrors every object of scenario.ndjson', async () => {
+    const ids = [...new Set(events.map((e) => e.data.object.id).filter((id): id is string => id !== undefined))];
+    const stored = await mongoose.connection.getClient().db('cli_replay').collection<{ _id: string }>('stripe_objects').countDocuments({ _id: { $in: ids } });
+    expect(stored).to.equal(ids.length);
+  });
+
+  it('replays every event of scenario.ndjson again and says how many', async () => {
+    const result = await runCli(['replay', SCENARIO, '--mongo', mongo]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(new RegExp(`^replayed ${events.length} events from `));
+  });
+
+  it('status --json reports every object type of the scenario with its count', async () => {
+    const result = await runCli(['status', '--json', '--mongo', mongo]);
+    expect(result.code, result.stderr).to.equal(0);
+    const status = JSON.parse(result.stdout) as Status;
+    const expected = new Map<string, Set<string>>();
+    for (const { data } of events) {
+      if (!data.object.id) continue;
+      const ids = expected.get(data.object.object) ?? new Set<string>();
+      expected.set(data.object.object, ids.add(data.object.id));
+    }
+    for (const [type, ids] of expected) {
+      const row = status.objects.find((o) => o.type === type && o.account === null);
+      expect(row?.count, type).to.be.at.least(ids.size);
+    }
+  });
+
+  it('status prints readable tables without --json', async () => {
+    const result = await runCli(['status', '--mongo', mongo]);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(result.stdout).to.match(/^type\s+account\s+objects\s+deleted/m);
+    expect(result.stdout).to.match(/^customer\s+platform\s+\d+/m);
+  });
+
+  it('refuses a line that is not a Stripe event, naming the file and line', async () => {
+    const result = await runCli(['replay', fileURLToPath(import.meta.url), '--mongo', mongo]);
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.match(/replay-status\.test\.ts:1 is not valid JSON/);
+  });
+});
