@@ -12,6 +12,32 @@ export interface PlannedWrite {
   readonly update: Document;
 }
 
+/**
+ * Types whose objects share their id with an object of another type: Stripe gives a legacy plan the id of the price
+ * behind it, and embeds both in every subscription item. The mirror keeps one document per id and the canonical
+ * type wins: a plan never overwrites its price (its write is stale), a price always replaces its plan, and removes
+ * the fields only the plan has. Adding a pair is one line.
+ */
+export const SHARED_ID_TYPES = {
+  plan: {
+    canonical: 'price',
+    ownFields: [
+      'aggregate_usage', 'amount', 'amount_decimal', 'interval', 'interval_count', 'meter', 'transform_usage',
+      'trial_period_days', 'usage_type',
+    ],
+  },
+} as const satisfies Record<string, { canonical: string; ownFields: readonly string[] }>;
+
+type AliasType = keyof typeof SHARED_ID_TYPES;
+
+const aliasOf = new Map<string, { alias: AliasType; ownFields: readonly string[] }>(
+  Object.entries(SHARED_ID_TYPES).map(([alias, { canonical, ownFields }]) => [canonical, { alias: alias as AliasType, ownFields }]),
+);
+
+function canonicalOf(objectType: string): string | undefined {
+  return Object.hasOwn(SHARED_ID_TYPES, objectType) ? SHARED_ID_TYPES[objectType as AliasType].canonical : undefined;
+}
+
 export const DEFAULT_MAX_DEPTH = 8;
 export const DEFAULT_MAX_OBJECTS = 10_000;
 
@@ -50,11 +76,11 @@ export function planStripeWrites(
     maxObjects: options.maxObjects ?? DEFAULT_MAX_OBJECTS,
   });
 
-  const winners = new Map<string, { fields: PlainObject; rank: number; tombstone: boolean }>();
+  const winners = new Map<string, { objectType: string; fields: PlainObject; rank: number; tombstone: boolean }>();
   for (const document of documents) {
     const rank = rankOf(document.objectType, document.fields, document.tombstone);
     const current = winners.get(document.id);
-    if (!current || rank >= current.rank) winners.set(document.id, { ...document, rank });
+    if (!current || takesPrecedence(document.objectType, rank, current)) winners.set(document.id, { ...document, rank });
   }
 
   const now = new Date();
@@ -66,11 +92,31 @@ export function planStripeWrites(
     '_mirror.sourceId': context.sourceId ?? null,
     '_mirror.apiVersion': context.apiVersion ?? null,
   };
-  return [...winners].map(([id, { fields, rank, tombstone }]) => {
+  return [...winners].map(([id, { objectType, fields, rank, tombstone }]) => {
     const set: PlainObject = { ...storedFields(fields, tombstone), ...bookkeeping, '_mirror.rank': rank };
     if (tombstone) set['_mirror.deletedAt'] = now;
-    return { id, tombstone, filter: guardFilter(id, watermark, rank), update: { $set: set } };
+    const filter = guardFilter(id, watermark, rank);
+    const canonical = canonicalOf(objectType);
+    if (canonical) return { id, tombstone, filter: { ...filter, object: { $ne: canonical } }, update: { $set: set } };
+    const alias = aliasOf.get(objectType);
+    if (!alias) return { id, tombstone, filter, update: { $set: set } };
+    const unset = Object.fromEntries(alias.ownFields.filter((f) => !Object.hasOwn(set, f)).map((f) => [f, '']));
+    return {
+      id,
+      tombstone,
+      filter: { _id: id, $or: [...(filter.$or as Document[]), { object: alias.alias }] },
+      update: { $set: set, $unset: unset },
+    };
   });
+}
+
+/** Within one call: a canonical type beats its alias whatever the rank; otherwise the higher or later rank wins. */
+function takesPrecedence(objectType: string, rank: number, current: { objectType: string; rank: number }): boolean {
+  if (current.objectType !== objectType) {
+    if (canonicalOf(objectType) === current.objectType) return false;
+    if (canonicalOf(current.objectType) === objectType) return true;
+  }
+  return rank >= current.rank;
 }
 
 /** Matches the stored document only when the new version is not older: the ordering guard. */
