@@ -17,7 +17,7 @@ export interface ApplyOptions {
   /** Default silent. */
   logger?: WebhookLogger;
   /** Recorded in `_mirror.source` of every document written. Default `'replay'`. */
-  source?: 'webhook' | 'replay' | 'manual';
+  source?: 'webhook' | 'replay' | 'backfill' | 'manual';
   /** Hooks to run after applying (a handler's `hooks`). Default none. */
   hooks?: EventHooks;
 }
@@ -29,8 +29,9 @@ export interface ApplyResult {
 }
 
 /**
- * Applies one event to the mirror without signature checks or the event log: the `replay` command and tests use it,
- * and the webhook pipeline runs the same function after claiming an event. One `mirror.sync` (one bulkWrite) per
+ * Applies one event to the mirror without signature checks or the event log: the webhook pipeline runs it after
+ * claiming an event. To record the event in `stripe_events` too (exactly once, visible to `status`, resumable by a
+ * catch-up), use `ingestStripeEvent` instead. One `mirror.sync` (one bulkWrite) per
  * event, with the event's `created` as watermark (fetch time when refetched), its `account` as `stripeAccount`, and a
  * tombstone for `*.deleted` events. Old API versions apply as sent: the mirror stores what Stripe sent.
  *

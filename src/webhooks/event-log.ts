@@ -11,6 +11,9 @@ export type { EventStatus };
 /** Outcome of trying to claim one delivery: either this caller holds the lease, or the stored status says why not. */
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false; status: EventStatus | 'unknown' };
 
+/** Who brought an event into the log: a signed delivery, a replayed archive, or a backfill catch-up. */
+export type EventSource = 'webhook' | 'replay' | 'backfill';
+
 /** A stored event this process now holds the lease on. */
 export interface ClaimedEvent {
   event: Stripe.Event;
@@ -29,15 +32,21 @@ const DELIVERY_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'dead']
 /**
  * Claims an event for this delivery with ONE `findOneAndUpdate` upsert: it inserts the event if new, or takes over a
  * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits the
- * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which.
+ * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. `source` is recorded
+ * in `_mirror.source` when the event is new to the log.
  */
-export async function claimDelivery(mirror: StripeMirror, event: Stripe.Event, leaseMs: number): Promise<ClaimResult> {
+export async function claimDelivery(
+  mirror: StripeMirror,
+  event: Stripe.Event,
+  leaseMs: number,
+  source: EventSource = 'webhook',
+): Promise<ClaimResult> {
   const now = new Date();
   try {
     const doc = await events(mirror).findOneAndUpdate(
       { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
       {
-        $setOnInsert: insertFields(event, now),
+        $setOnInsert: insertFields(event, now, source),
         $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) },
         $inc: { attempts: 1 },
       },
@@ -156,7 +165,7 @@ export interface EventDocument extends Document {
   _id: string;
 }
 
-function insertFields(event: Stripe.Event, now: Date): Document {
+function insertFields(event: Stripe.Event, now: Date, source: EventSource = 'webhook'): Document {
   const fields: Record<string, unknown> = { ...event };
   for (const field of BOOKKEEPING) delete fields[field];
   return {
@@ -165,7 +174,7 @@ function insertFields(event: Stripe.Event, now: Date): Document {
     stripeAccount: typeof event.account === 'string' ? event.account : null,
     _mirror: {
       watermark: eventCreated(event),
-      source: 'webhook',
+      source,
       sourceId: event.id,
       apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
       syncedAt: now,

@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
 import { EventInProgressError, EventLogUnavailableError, WebhookRejectedError } from './errors.js';
-import { claimDelivery, enqueueEvent } from './event-log.js';
+import { enqueueEvent, type EventSource } from './event-log.js';
 import { EventHooks, type AnyEventHook, type EventHook, type StripeEventType } from './hooks.js';
+import { ingestEvent, type IngestResult } from './ingest.js';
 import { emptyMetrics, type WebhookMetrics } from './metrics.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from './options.js';
-import { processClaimed } from './process.js';
 import { reprocessEvents, type ReprocessFilter, type ReprocessReport } from './reprocess.js';
 import { verifyStripeWebhook, type WebhookHeaders } from './verify.js';
 import { startWorker, type EventWorker, type WorkerOptions } from './worker.js';
@@ -64,6 +64,23 @@ export class WebhookHandler {
     }
   }
 
+  /**
+   * Records and applies one unsigned event through this handler's pipeline (event log, mirror, hooks, counters),
+   * like a verified delivery in sync mode; see `ingestStripeEvent` for the outcomes. `source` defaults to `'replay'`.
+   *
+   * ```ts
+   * for (const event of archived) await webhooks.ingest(event, { source: 'replay' });
+   * ```
+   */
+  async ingest(event: Stripe.Event, options: { source?: EventSource } = {}): Promise<IngestResult> {
+    try {
+      return await this.#ingest(event, options.source ?? 'replay');
+    } catch (err) {
+      this.#count(err);
+      throw err;
+    }
+  }
+
   /** Queue mode: starts applying stored events in the background. `await worker.stop()` finishes in-flight work. */
   startWorker(options: WorkerOptions = {}): EventWorker {
     return startWorker({ options: this.options, hooks: this.hooks }, options);
@@ -80,20 +97,17 @@ export class WebhookHandler {
   }
 
   async #apply(event: Stripe.Event): Promise<WebhookResponse> {
-    const claim = await claimDelivery(this.options.mirror, event, this.options.leaseMs);
-    if (!claim.claimed) {
-      if (claim.status === 'processing' || claim.status === 'unknown') throw new EventInProgressError(event.id);
-      this.#metrics.duplicates += 1;
-      return { status: 200, body: { received: true, id: event.id, status: claim.status, duplicate: true } };
-    }
-    const outcome = await processClaimed(
-      { event, attempts: claim.attempts },
-      { options: this.options, hooks: this.hooks },
-      { source: 'webhook', deadLetter: false },
-    );
-    if ('error' in outcome) throw outcome.error;
-    this.#metrics[outcome.status] += 1;
-    return { status: 200, body: { received: true, id: event.id, status: outcome.status } };
+    const result = await this.#ingest(event, 'webhook');
+    return {
+      status: 200,
+      body: { received: true, id: event.id, status: result.status, ...(result.duplicate ? { duplicate: true } : {}) },
+    };
+  }
+
+  async #ingest(event: Stripe.Event, source: EventSource): Promise<IngestResult> {
+    const result = await ingestEvent(event, { options: this.options, hooks: this.hooks }, source);
+    this.#metrics[result.duplicate ? 'duplicates' : result.status] += 1;
+    return result;
   }
 
   async #enqueue(event: Stripe.Event): Promise<WebhookResponse> {
@@ -103,24 +117,29 @@ export class WebhookHandler {
     return { status: 202, body: { received: true, id: event.id, status: 'pending', duplicate: !inserted } };
   }
 
+  /** Counts an error in the one counter it belongs to. */
+  #count(err: unknown): void {
+    if (err instanceof WebhookRejectedError) this.#metrics.rejected[err.reason] += 1;
+    else if (err instanceof EventInProgressError) this.#metrics.conflicts += 1;
+    else if (err instanceof EventLogUnavailableError) this.#metrics.unavailable += 1;
+    else this.#metrics.failed += 1;
+  }
+
   /** The one place errors become status codes. */
   #failure(err: unknown): WebhookResponse {
     const { logger } = this.options;
+    this.#count(err);
     if (err instanceof WebhookRejectedError) {
-      this.#metrics.rejected[err.reason] += 1;
       logger.warn('stripe webhook rejected', { reason: err.reason });
       return { status: err.reason === 'body_too_large' ? 413 : 400, body: { received: false, error: err.code, message: err.message } };
     }
     if (err instanceof EventInProgressError) {
-      this.#metrics.conflicts += 1;
       return { status: 409, body: { received: false, error: err.code, message: err.message } };
     }
     if (err instanceof EventLogUnavailableError) {
-      this.#metrics.unavailable += 1;
       logger.error('stripe event log unavailable', { code: err.code });
       return { status: 503, body: { received: false, error: err.code, message: 'event log unavailable; retry later' } };
     }
-    this.#metrics.failed += 1;
     const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'event_failed';
     logger.error('stripe webhook processing failed', { code });
     return { status: 500, body: { received: false, error: code, message: 'processing failed; the event is stored as failed' } };

@@ -2,6 +2,8 @@ export { createWebhookHandler, handleStripeWebhook, WebhookHandler } from './han
 export type { WebhookRequest, WebhookResponse } from './handler.js';
 export { applyStripeEvent } from './apply.js';
 export type { ApplyOptions, ApplyResult } from './apply.js';
+export { ingestStripeEvent } from './ingest.js';
+export type { IngestOptions, IngestResult } from './ingest.js';
 export { reprocessEvents } from './reprocess.js';
 export type { ReprocessFilter, ReprocessOptions, ReprocessReport } from './reprocess.js';
 export { verifyStripeWebhook } from './verify.js';
@@ -10,7 +12,7 @@ export type { WebhookHeaders } from './verify.js';
 export { EventHooks } from './hooks.js';
 export type { AnyEventHook, EventHook, HookContext, StripeEventType } from './hooks.js';
 export type { EventWorker, WorkerOptions } from './worker.js';
-export type { EventStatus } from './event-log.js';
+export type { EventSource, EventStatus } from './event-log.js';
 export type { WebhookMetrics } from './metrics.js';
 export { silentLogger } from './options.js';
 export type { RefetchPolicy, ResolvedWebhookOptions, WebhookLogger, WebhookOptions } from './options.js';

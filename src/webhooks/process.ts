@@ -1,11 +1,11 @@
 import { applyStripeEvent, type ApplyResult } from './apply.js';
-import { markDone, markFailed, type ClaimedEvent } from './event-log.js';
+import { markDone, markFailed, type ClaimedEvent, type EventSource } from './event-log.js';
 import type { EventHooks } from './hooks.js';
 import type { ProcessingOptions } from './options.js';
 
 /** The outcome of processing a claimed event, already recorded in the event log. */
 export type ProcessOutcome =
-  | { status: ApplyResult['status'] }
+  | { status: ApplyResult['status']; report: ApplyResult['report'] }
   | { status: 'failed' | 'dead'; error: unknown };
 
 /**
@@ -16,7 +16,7 @@ export type ProcessOutcome =
 export async function processClaimed(
   claimed: ClaimedEvent,
   pipeline: { options: ProcessingOptions; hooks: EventHooks },
-  how: { source: 'webhook' | 'replay'; deadLetter: boolean },
+  how: { source: EventSource; deadLetter: boolean },
 ): Promise<ProcessOutcome> {
   const { options } = pipeline;
   const { event, attempts } = claimed;
@@ -29,7 +29,7 @@ export async function processClaimed(
       hooks: pipeline.hooks,
     });
     await markDone(options.mirror, event.id, result.status);
-    return { status: result.status };
+    return { status: result.status, report: result.report };
   } catch (error) {
     const dead = how.deadLetter && attempts >= options.maxAttempts;
     await markFailed(options.mirror, event.id, error, { dead, nextAttemptAt: nextAttemptAt(attempts, options) });

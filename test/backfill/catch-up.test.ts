@@ -44,6 +44,38 @@ describe('catchUpEvents()', () => {
     expect(doc?.name).to.equal('Third');
   });
 
+  it('records the events it applies in the event log as processed, with source backfill', async () => {
+    const stripe = fake.client();
+    const customer = await stripe.customers.create({ name: 'First' });
+    const [created] = fake.events();
+    if (!created) throw new Error('the fake recorded no customer.created event');
+    await deliver(created);
+    await stripe.customers.update(customer.id, { name: 'Second' });
+
+    await catchUpEvents({ mirror, stripe, bucket: new TokenBucket({ ratePerSecond: 1000 }), account: null });
+    const logged = await mirror.Event.findById(fake.events()[1]?.id).lean();
+    expect(logged).to.include({ status: 'processed', attempts: 1 });
+    expect(logged?._mirror).to.include({ source: 'backfill' });
+  });
+
+  it('resumes after the events it recorded itself: a second catch-up applies nothing new', async () => {
+    const stripe = fake.client();
+    const customer = await stripe.customers.create({ name: 'First' });
+    const [created] = fake.events();
+    if (!created) throw new Error('the fake recorded no customer.created event');
+    await deliver(created);
+    await stripe.customers.update(customer.id, { name: 'Second' });
+    await stripe.customers.update(customer.id, { name: 'Third' });
+    const bucket = new TokenBucket({ ratePerSecond: 1000 });
+
+    const first = await catchUpEvents({ mirror, stripe, bucket, account: null });
+    const second = await catchUpEvents({ mirror, stripe, bucket, account: null });
+    expect(first.applied).to.equal(2);
+    expect(second.applied).to.equal(0);
+    expect(second.after?.id).not.to.equal(created.id);
+    expect(await mirror.Event.countDocuments({ status: 'processed' })).to.equal(3);
+  });
+
   it('warns and applies what Stripe still keeps when the last processed event is older than 30 days', async () => {
     const stripe = fake.client();
     const old = Math.floor(Date.now() / 1000) - 40 * 86_400;

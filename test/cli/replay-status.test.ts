@@ -16,10 +16,11 @@ interface Status {
 describe('stripe-mirror replay and status', function () {
   this.timeout(30_000);
   let mongo: string;
-  const events = readFileSync(SCENARIO, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { data: { object: { id?: string; object: string } } });
+  const events = readFileSync(SCENARIO, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { created: number; data: { object: { id?: string; object: string } } });
 
   before(async () => {
     mongo = mongoUriFor(testMongoUri(), 'cli_replay');
+    await mongoose.connection.getClient().db('cli_replay').dropDatabase();
     const result = await runCli(['replay', SCENARIO, '--mongo', mongo, '--json']);
     expect(result.code, result.stderr).to.equal(0);
   });
@@ -30,10 +31,21 @@ describe('stripe-mirror replay and status', function () {
     expect(stored).to.equal(ids.length);
   });
 
-  it('replays every event of scenario.ndjson again and says how many', async () => {
-    const result = await runCli(['replay', SCENARIO, '--mongo', mongo]);
+  it('status --json reports every replayed event as processed in the event log', async () => {
+    const result = await runCli(['status', '--json', '--mongo', mongo]);
     expect(result.code, result.stderr).to.equal(0);
-    expect(result.stdout).to.match(new RegExp(`^replayed ${events.length} events from `));
+    const status = JSON.parse(result.stdout) as Status;
+    expect(events).to.have.length(19);
+    expect(status.events).to.include({ total: 19, lastEventAt: Math.max(...events.map((e) => e.created)) });
+    expect(status.events.byStatus).to.deep.equal({ processed: 19 });
+  });
+
+  it('replays scenario.ndjson again as duplicates that apply nothing, and says how many', async () => {
+    const result = await runCli(['replay', SCENARIO, '--mongo', mongo, '--json']);
+    expect(result.code, result.stderr).to.equal(0);
+    expect(JSON.parse(result.stdout)).to.deep.equal({ events: 19, processed: 0, ignored: 0, duplicates: 19, objects: 0 });
+    const text = await runCli(['replay', SCENARIO, '--mongo', mongo]);
+    expect(text.stdout).to.match(new RegExp(`^replayed ${events.length} events from .*: 0 applied, 0 ignored, 19 already processed`));
   });
 
   it('status --json reports every object type of the scenario with its count', async () => {

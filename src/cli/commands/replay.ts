@@ -3,18 +3,20 @@ import { access } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type Stripe from 'stripe';
 import { createStripeMirror } from '../../models/mirror.js';
-import { applyStripeEvent } from '../../webhooks/index.js';
+import { ingestStripeEvent } from '../../webhooks/index.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
 
 /**
- * `stripe-mirror replay FILE.ndjson`: applies events from a file (one JSON event per line) through the webhook apply
- * path, without signatures; for migrations, tests and rebuilding a mirror from an archive of events.
+ * `stripe-mirror replay FILE.ndjson`: records and applies events from a file (one JSON event per line) through the
+ * webhook path without signatures (`ingestStripeEvent`, source `replay`); for migrations, tests and rebuilding a
+ * mirror from an archive of events. Events land in `stripe_events` like deliveries, so `status` shows them and a
+ * catch-up resumes after them; an event already processed is skipped (`reprocess` re-applies logged events).
  */
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'Apply Stripe events from an NDJSON file (one event per line) through the webhook apply path, unsigned.',
+  summary: 'Record and apply Stripe events from an NDJSON file (one event per line) through the webhook path, unsigned.',
   usage: 'stripe-mirror replay FILE.ndjson [--mongo URI] [--json]',
   help: [MONGO_HELP, ['--json', 'print the counts as one JSON object']],
   async run(argv, io) {
@@ -29,25 +31,25 @@ export const replayCommand: Command = {
     });
     return withMongo(io, values.mongo, async (connection) => {
       const mirror = createStripeMirror({ connection });
-      const counts = { events: 0, processed: 0, ignored: 0, objects: 0 };
+      const counts = { events: 0, processed: 0, ignored: 0, duplicates: 0, objects: 0 };
       const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
       let lineNumber = 0;
       for await (const line of lines) {
         lineNumber += 1;
         if (line.trim() === '') continue;
         const event = parseEvent(line, `${file}:${lineNumber}`);
-        const result = await applyStripeEvent(event, { mirror, source: 'replay' }).catch((err: unknown) => {
+        const result = await ingestStripeEvent(event, { mirror, source: 'replay' }).catch((err: unknown) => {
           const reason = err instanceof Error ? err.message : String(err);
-          throw new CliFailure('replay_failed', `${file}:${lineNumber} (${event.id}) could not be applied: ${reason}; events before it were applied, fix it and replay again (replays are idempotent)`, { cause: err });
+          throw new CliFailure('replay_failed', `${file}:${lineNumber} (${event.id}) could not be applied: ${reason}; events before it were applied (stripe-mirror status lists failed events), fix it and replay again (replays are idempotent)`, { cause: err });
         });
         counts.events += 1;
-        counts[result.status] += 1;
+        counts[result.duplicate ? 'duplicates' : result.status] += 1;
         counts.objects += result.report?.ids.length ?? 0;
       }
       io.stdout.write(
         values.json
           ? `${JSON.stringify(counts)}\n`
-          : `replayed ${counts.events} events from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.objects} object writes\n`,
+          : `replayed ${counts.events} events from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.duplicates} already processed, ${counts.objects} object writes\n`,
       );
       return 0;
     });
