@@ -5,7 +5,7 @@ import { expect } from '../support/chai.js';
 import { testMongoUri } from '../support/setup.js';
 import { mongoUriFor, runCli } from './support/cli.js';
 
-const SCENARIO = fileURLToPath(new URL('../../../shared/stripe-data/events/current/scenario.ndjson', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
 
 interface Status {
   objects: { type: string; account: string | null; count: number; deleted: number }[];

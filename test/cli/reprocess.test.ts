@@ -9,7 +9,7 @@ import { testMongoUri } from '../support/setup.js';
 import { mongoUriFor, runCli } from './support/cli.js';
 
 const SECRET = 'whsec_cli_reprocess_test';
-const SCENARIO = fileURLToPath(new URL('../../../shared/stripe-data/events/current/scenario.ndjson', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
 
 describe('stripe-mirror reprocess', function () {
   this.timeout(30_000);

@@ -7,7 +7,7 @@ import { testMongoUri } from '../support/setup.js';
 import { mongoUriFor, startCli, type CliProcess } from './support/cli.js';
 
 const SECRET = 'whsec_cli_serve_test';
-const SCENARIO = fileURLToPath(new URL('../../../shared/stripe-data/events/current/scenario.ndjson', import.meta.url));
+const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
 
 /** The first event of scenario.ndjson (customer.created). */
 function scenarioEvent(): { id: string; data: { object: { id: string } } } {

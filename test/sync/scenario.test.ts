@@ -14,12 +14,12 @@ interface ScenarioEvent {
 }
 
 /**
- * The 19 events of fixtures/scenario.ndjson: one customer's lifecycle, in order, with rising `created`. Nested
+ * The 19 events of test/fixtures/events/current/scenario.ndjson: one customer's lifecycle, in order, with rising `created`. Nested
  * objects of different types share the placeholder id `obj_123` there; real Stripe ids are unique, so each type gets
  * its own (`obj_123_plan`, …) rather than merging unrelated objects into one document.
  */
 function scenario(): ScenarioEvent[] {
-  const text = readFileSync(new URL('./fixtures/scenario.ndjson', import.meta.url), 'utf8');
+  const text = readFileSync(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url), 'utf8');
   return text.trim().split('\n').map((line): ScenarioEvent => JSON.parse(line, distinctPlaceholderIds));
 }
 

@@ -95,11 +95,16 @@ export interface FixtureEvent {
   [field: string]: unknown;
 }
 
-const FIXTURES = new URL('./fixtures/', import.meta.url);
+const FIXTURES = new URL('../fixtures/', import.meta.url);
+const EVENT_FOLDERS = {
+  current: 'events/current/',
+  'stripe-sync-engine': 'stripe-sync-engine/',
+  'dj-stripe': 'dj-stripe/events/',
+} as const;
 
 /** Every `*.json` event of a fixture folder (`current`, `stripe-sync-engine`, `dj-stripe`), by file name. */
-export function fixtureEvents(folder: 'current' | 'stripe-sync-engine' | 'dj-stripe'): { file: string; event: FixtureEvent }[] {
-  const dir = new URL(`${folder}/`, FIXTURES);
+export function fixtureEvents(folder: keyof typeof EVENT_FOLDERS): { file: string; event: FixtureEvent }[] {
+  const dir = new URL(EVENT_FOLDERS[folder], FIXTURES);
   return readdirSync(dir)
     .filter((file) => file.endsWith('.json'))
     .sort()
@@ -108,7 +113,7 @@ export function fixtureEvents(folder: 'current' | 'stripe-sync-engine' | 'dj-str
 
 /** The 19 events of `scenario.ndjson`, in lifecycle order. */
 export function scenarioEvents(): FixtureEvent[] {
-  return readFileSync(new URL('current/scenario.ndjson', FIXTURES), 'utf8')
+  return readFileSync(new URL('events/current/scenario.ndjson', FIXTURES), 'utf8')
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as FixtureEvent);
