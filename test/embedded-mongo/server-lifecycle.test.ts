@@ -77,7 +77,7 @@ describe('startEmbeddedMongo()', () => {
     const startedAt = Date.now();
     await mongo.stop();
     await mongo.stop();
-    expect(Date.now() - startedAt).to.be.lessThan(1000);
+    expect(Date.now() - startedAt, 'stop() must not wait for clients to disconnect').to.be.lessThan(5000);
     expect(await portIsFree(mongo.port)).to.equal(true);
     await expect(client.db('life').command({ ping: 1 })).to.be.rejected;
     await client.close();
