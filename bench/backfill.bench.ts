@@ -1,0 +1,72 @@
+import { MongoClient } from 'mongodb';
+import { loadDist } from './harness/dist.js';
+import { ManagedProcess, processMemory } from './harness/processes.js';
+import { profilingNodeArgs } from './harness/profiling.js';
+import { PROJECT_ROOT, startDatabaseProcess, withDatabase } from './harness/stack.js';
+
+const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
+
+/**
+ * `stripe-mirror sync` of 100,000 objects from the testing kit's fake Stripe API (in this process) into the
+ * embedded database (its own process): objects per second over the whole run, and the peak RSS of the backfill
+ * process (VmHWM). Then, same data and same run, a naive loop doing one `findOneAndUpdate` per object, for the
+ * speedup.
+ */
+export default async function backfillBench(): Promise<Record<string, number>> {
+  const { startFakeStripe } = await loadDist<typeof import('../src/testing/index.js')>('testing/index.js');
+  const fake = await startFakeStripe({ seed: 'none' });
+  const db = await startDatabaseProcess({ nodeArgs: profilingNodeArgs('mongo') });
+  try {
+    for (const [type, count] of Object.entries(COUNTS)) fake.generate(type as keyof typeof COUNTS, count);
+    const types = Object.keys(COUNTS).join(',');
+    const total = Object.keys(COUNTS).reduce((sum, type) => sum + fake.list(type).length, 0);
+
+    const backfill = await timed('stripe-mirror sync', [
+      ...profilingNodeArgs('sync'),
+      'bin/stripe-mirror.js', 'sync', '--mongo', withDatabase(db.uri, 'bench_backfill'), '--stripe-key', fake.apiKey,
+      '--api-base', fake.url, '--types', types, '--rate', '100000', '--json',
+    ]);
+    const stored = await countDocuments(db.uri, 'bench_backfill');
+    if (stored !== total) throw new Error(`backfill stored ${stored} of ${total} objects\n${backfill.output}`);
+
+    const naive = await timed('naive backfill', [
+      '--import', 'tsx', 'bench/harness/naive-backfill-main.ts', withDatabase(db.uri, 'bench_backfill_naive'), 'bench_backfill_naive', fake.url, fake.apiKey, types,
+    ]);
+    return {
+      backfill_objects_per_s: Math.round(total / backfill.seconds),
+      backfill_peak_rss_mb: Math.round(backfill.peakRssMb),
+      backfill_speedup_vs_naive: Number((naive.seconds / backfill.seconds).toFixed(2)),
+    };
+  } finally {
+    await db.process.kill('SIGTERM');
+    await fake.stop();
+  }
+}
+
+/** Runs a node program to completion, sampling its peak RSS. */
+async function timed(name: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; output: string }> {
+  const started = performance.now();
+  const child = ManagedProcess.start({ name, command: process.execPath, args, cwd: PROJECT_ROOT });
+  let peakRssMb = 0;
+  const sampler = setInterval(() => {
+    processMemory(child.pid).then(
+      (memory) => void (Number.isFinite(memory.peakRssMb) && (peakRssMb = Math.max(peakRssMb, memory.peakRssMb))),
+      () => undefined,
+    );
+  }, 25);
+  const exit = await child.exited;
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  if (exit.code !== 0) throw new Error(`${name} failed (${exit.code ?? exit.signal})\n${child.output()}`);
+  console.error(`bench: ${name}: ${seconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB`);
+  return { seconds, peakRssMb, output: child.output() };
+}
+
+async function countDocuments(uri: string, dbName: string): Promise<number> {
+  const client = await new MongoClient(uri).connect();
+  try {
+    return await client.db(dbName).collection('stripe_objects').countDocuments();
+  } finally {
+    await client.close();
+  }
+}
