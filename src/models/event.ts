@@ -20,6 +20,7 @@ export interface EventLogFields {
   receivedAt?: Date | null;
   processedAt?: Date | null;
   leaseUntil?: Date | null;
+  /** When a queue worker may take the event: retry time (pending/failed), lease end (processing), null when settled. */
   nextAttemptAt?: Date | null;
 }
 
@@ -31,7 +32,9 @@ export type StripeEventModel = StripeObjectModel<StoredEvent>;
 
 /**
  * Schema of the event log: the event exactly as Stripe sent it plus processing state. Indexed for the webhook
- * worker (`status` + `nextAttemptAt`) and for reprocessing by type and time (`type` + `created`).
+ * worker's one query per poll (`{ status: { $in: [...] }, nextAttemptAt: { $lte: now } }` sorted by `nextAttemptAt`:
+ * `status` + `nextAttemptAt` serves it without an in-memory sort) and for reprocessing by type and time
+ * (`type` + `created`).
  *
  * ```ts
  * const Event = connection.model('StripeEvent', eventSchema());

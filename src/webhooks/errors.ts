@@ -18,9 +18,10 @@ export type RejectionReason =
   | 'timestamp_outside_tolerance'
   | 'body_not_json'
   | 'not_an_event'
+  | 'unstorable_event'
   | 'body_too_large';
 
-/** The request is not a genuine, well-formed Stripe event (forged, stale, garbled or oversized). */
+/** The request is not a genuine, well-formed, storable Stripe event (forged, stale, garbled, oversized or unstorable). */
 export class WebhookRejectedError extends WebhookError {
   readonly reason: RejectionReason;
 

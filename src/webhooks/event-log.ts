@@ -5,6 +5,7 @@ import type { StripeMirror } from '../models/mirror.js';
 import { EventLogUnavailableError } from './errors.js';
 import { eventCreated, isStripeEvent } from './event-shape.js';
 import { describeError } from './scrub.js';
+import { assertStorable, storageFailure } from './unstorable.js';
 
 export type { EventStatus };
 
@@ -29,11 +30,15 @@ const BOOKKEEPING = [
 /** Statuses a webhook delivery may take over; `processing` only once its lease has expired. */
 const DELIVERY_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'dead'];
 
+/** Statuses a queue worker looks at; `processing` ones are due once their lease (= `nextAttemptAt`) has expired. */
+const QUEUE_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'processing'];
+
 /**
  * Claims an event for this delivery with ONE `findOneAndUpdate` upsert: it inserts the event if new, or takes over a
  * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits the
  * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. `source` is recorded
- * in `_mirror.source` when the event is new to the log.
+ * in `_mirror.source` when the event is new to the log. An event MongoDB can never store is rejected
+ * (`WebhookRejectedError` 'unstorable_event'); any other write failure is `EventLogUnavailableError`.
  */
 export async function claimDelivery(
   mirror: StripeMirror,
@@ -41,26 +46,31 @@ export async function claimDelivery(
   leaseMs: number,
   source: EventSource = 'webhook',
 ): Promise<ClaimResult> {
+  assertStorable(event);
   const now = new Date();
   try {
     const doc = await events(mirror).findOneAndUpdate(
       { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
       {
         $setOnInsert: insertFields(event, now, source),
-        $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) },
+        $set: leaseFields(now, leaseMs),
         $inc: { attempts: 1 },
       },
       { upsert: true, returnDocument: 'after', projection: { attempts: 1 } },
     );
     return { claimed: true, attempts: numberField(doc, 'attempts') };
   } catch (err) {
-    if (!isDuplicateKey(err)) throw new EventLogUnavailableError(err);
+    if (!isDuplicateKey(err)) throw storageFailure(err);
   }
   return { claimed: false, status: await storedStatus(mirror, event.id) };
 }
 
-/** Queue mode: stores the event as `pending` unless it is already known. Resolves once the write is durable. */
+/**
+ * Queue mode: stores the event as `pending` unless it is already known. Resolves once the write is durable; rejects
+ * like {@link claimDelivery} (unstorable payload or unreachable log).
+ */
 export async function enqueueEvent(mirror: StripeMirror, event: Stripe.Event): Promise<{ inserted: boolean }> {
+  assertStorable(event);
   const now = new Date();
   try {
     const result = await events(mirror).updateOne(
@@ -71,26 +81,49 @@ export async function enqueueEvent(mirror: StripeMirror, event: Stripe.Event): P
     return { inserted: result.upsertedCount > 0 };
   } catch (err) {
     if (isDuplicateKey(err)) return { inserted: false };
-    throw new EventLogUnavailableError(err);
+    throw storageFailure(err);
   }
 }
 
 /**
- * Claims the next due event for a queue worker: pending or failed events whose `nextAttemptAt` has come, and events
- * whose lease expired (their process crashed). Oldest `created` first, so a backlog applies roughly in order.
+ * Ids of events a queue worker may claim now, soonest due first, with ONE query served by the
+ * `{ status: 1, nextAttemptAt: 1 }` index: pending and failed events whose `nextAttemptAt` has come, and `processing`
+ * events whose lease expired (a claim sets `nextAttemptAt` to the lease's end, so a crashed process's event falls due
+ * by the same field). Candidates only: {@link claimDue} re-checks each one atomically.
+ *
+ * ```ts
+ * for (const id of await findDueEventIds(mirror, 32)) await claimDue(mirror, id, leaseMs);
+ * ```
  */
-export async function claimNextDue(mirror: StripeMirror, leaseMs: number): Promise<ClaimedEvent | undefined> {
+export async function findDueEventIds(mirror: StripeMirror, limit: number): Promise<string[]> {
+  const docs = await guard(() =>
+    events(mirror)
+      .find(
+        { status: { $in: QUEUE_CLAIMABLE }, nextAttemptAt: { $lte: new Date() } },
+        { projection: { _id: 1 }, sort: { nextAttemptAt: 1 }, limit },
+      )
+      .toArray(),
+  );
+  return docs.map((doc) => doc._id);
+}
+
+/**
+ * Claims one candidate from {@link findDueEventIds} by `_id` with an atomic conditional update, so two workers never
+ * hold the same event: `undefined` when it is no longer due (another worker took it, or it was applied meanwhile).
+ */
+export async function claimDue(mirror: StripeMirror, id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
   const now = new Date();
   const doc = await guard(() =>
     events(mirror).findOneAndUpdate(
       {
+        _id: id,
         $or: [
           { status: { $in: ['pending', 'failed'] }, nextAttemptAt: { $lte: now } },
           { status: 'processing', leaseUntil: { $lte: now } },
         ],
       },
-      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
-      { sort: { created: 1, _id: 1 }, returnDocument: 'after' },
+      { $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
+      { returnDocument: 'after' },
     ),
   );
   return doc ? claimedFrom(doc) : undefined;
@@ -102,7 +135,7 @@ export async function claimStored(mirror: StripeMirror, id: string, leaseMs: num
   const doc = await guard(() =>
     events(mirror).findOneAndUpdate(
       { _id: id, $or: [{ status: { $ne: 'processing' } }, { leaseUntil: { $lte: now } }] },
-      { $set: { status: 'processing', leaseUntil: new Date(now.getTime() + leaseMs) }, $inc: { attempts: 1 } },
+      { $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
       { returnDocument: 'after' },
     ),
   );
@@ -180,6 +213,12 @@ function insertFields(event: Stripe.Event, now: Date, source: EventSource = 'web
       syncedAt: now,
     },
   };
+}
+
+/** A lease's fields: `nextAttemptAt` = its end, when a queue worker may take the event over if it is still held. */
+function leaseFields(now: Date, leaseMs: number): Document {
+  const leaseUntil = new Date(now.getTime() + leaseMs);
+  return { status: 'processing', leaseUntil, nextAttemptAt: leaseUntil };
 }
 
 function claimedFrom(doc: Document): ClaimedEvent | undefined {

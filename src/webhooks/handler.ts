@@ -148,7 +148,8 @@ export class WebhookHandler {
 
 /**
  * Creates a {@link WebhookHandler}. Status codes: 200 applied, ignored or already done (duplicates never apply
- * twice); 202 stored for the worker (queue mode); 400 not a genuine, recent, well-formed event (nothing stored);
+ * twice); 202 stored for the worker (queue mode); 400 not a genuine, recent, well-formed event, or one MongoDB can
+ * never store (`webhook_unstorable_event`: a NUL byte in a field name, nesting too deep); nothing is stored;
  * 409 another delivery of the same event is being applied right now (non-2xx on purpose: Stripe retries later and
  * then gets 200, while a 2xx would lose the event if that other delivery fails); 413 body too large; 500 applying
  * failed (stored as `failed`, Stripe retries); 503 the event log is unreachable.

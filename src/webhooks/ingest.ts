@@ -33,7 +33,8 @@ export interface IngestResult {
  * failed one is claimed and applied again.
  *
  * Rejects with the apply error once the event is stored as `failed`, with `EventInProgressError` while another
- * process holds the event, and with `EventLogUnavailableError` when the log cannot be reached.
+ * process holds the event, with `WebhookRejectedError` ('unstorable_event') when MongoDB can never store the event,
+ * and with `EventLogUnavailableError` when the log cannot be reached.
  *
  * ```ts
  * const { status, duplicate } = await ingestStripeEvent(JSON.parse(line), { mirror, source: 'replay' });

@@ -38,6 +38,7 @@ export function emptyMetrics(): WebhookMetrics {
       timestamp_outside_tolerance: 0,
       body_not_json: 0,
       not_an_event: 0,
+      unstorable_event: 0,
       body_too_large: 0,
     },
   };

@@ -1,11 +1,12 @@
-import { claimNextDue } from './event-log.js';
+import { DueEventFeed } from './due-feed.js';
+import { claimDue, findDueEventIds } from './event-log.js';
 import type { EventHooks } from './hooks.js';
 import type { ProcessingOptions } from './options.js';
 import { processClaimed } from './process.js';
 
 /** Options of `startWorker`. */
 export interface WorkerOptions {
-  /** Events applied at the same time. Default 1 (keeps a backlog in `created` order). */
+  /** Events applied at the same time. Default 1 (applies a backlog one by one, in the order it fell due). */
   concurrency?: number;
   /** Wait between polls when nothing is due, in ms. Default 1 000. */
   pollMs?: number;
@@ -20,9 +21,11 @@ export interface EventWorker {
 }
 
 /**
- * The queue-mode worker: each slot claims the next due event (pending, failed and due for retry, or with an expired
- * lease because its process crashed), applies it, and records the outcome; failures retry with exponential backoff
- * and are parked as `dead` after `maxAttempts`. An unreachable database is logged and polled again.
+ * The queue-mode worker: one query per poll fetches a batch of due event ids (pending, failed and due for retry, or
+ * with an expired lease because its process crashed; soonest due first), and `concurrency` slots claim them one by one
+ * with an atomic conditional update (a candidate another worker took is skipped), apply each, and record the outcome.
+ * Failures retry with exponential backoff and are parked as `dead` after `maxAttempts`. An unreachable database is
+ * logged and polled again.
  *
  * ```ts
  * const worker = startWorker({ options, hooks }, { concurrency: 4 });
@@ -40,21 +43,27 @@ export function startWorker(
   workerOptions.signal?.addEventListener('abort', () => stopper.abort(), { once: true });
   if (workerOptions.signal?.aborted) stopper.abort();
 
+  const { mirror, leaseMs, logger } = pipeline.options;
+  const feed = new DueEventFeed(() => findDueEventIds(mirror, concurrency * CANDIDATES_PER_SLOT));
+
+  /** One unit of work: claim and apply the next due candidate. False when there was nothing to do (or no database). */
+  const step = async (): Promise<boolean> => {
+    try {
+      const id = await feed.next();
+      if (id === undefined) return false;
+      const claimed = await claimDue(mirror, id, leaseMs);
+      if (claimed) await processClaimed(claimed, pipeline, { source: 'webhook', deadLetter: true });
+      return true;
+    } catch (err) {
+      logger.error('stripe event worker: event log unavailable', {
+        message: err instanceof Error ? err.message : String(err),
+      });
+      return false;
+    }
+  };
   const slot = async (): Promise<void> => {
     while (!stopped.aborted) {
-      let worked = false;
-      try {
-        const claimed = await claimNextDue(pipeline.options.mirror, pipeline.options.leaseMs);
-        if (claimed) {
-          await processClaimed(claimed, pipeline, { source: 'webhook', deadLetter: true });
-          worked = true;
-        }
-      } catch (err) {
-        pipeline.options.logger.error('stripe event worker: event log unavailable', {
-          message: err instanceof Error ? err.message : String(err),
-        });
-      }
-      if (!worked) await sleep(pollMs, stopped);
+      if (!(await step())) await sleep(pollMs, stopped);
     }
   };
   const slots = Array.from({ length: concurrency }, () => slot());
@@ -65,6 +74,9 @@ export function startWorker(
     },
   };
 }
+
+/** Due candidates fetched per poll for each slot: enough to keep slots busy, few enough to stay fresh. */
+const CANDIDATES_PER_SLOT = 4;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {

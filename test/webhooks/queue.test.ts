@@ -1,6 +1,6 @@
 import { expect } from '../support/chai.js';
 import { createWebhookHandler, type EventWorker } from '../../src/webhooks/index.js';
-import { collection, deliver, eventually, fixtureEvents, SECRET, startWebhookServer, withId, type WebhookServer } from './support.js';
+import { collection, deliver, eventually, fixtureEvents, SECRET, signatureHeader, startWebhookServer, withId, type WebhookServer } from './support.js';
 
 describe('queue mode', () => {
   const event = fixtureEvents('current').find(({ file }) => file === 'customer.updated.json')!.event;
@@ -47,6 +47,34 @@ describe('queue mode', () => {
     expect([...seen].sort()).to.deep.equal(ids);
     const objects = collection('stripe_objects');
     expect(await objects.countDocuments({ _id: String(event.data.object.id) })).to.equal(1);
+  });
+
+  it('drains a 2,000-event backlog with two workers, applying each event exactly once', async () => {
+    const size = 2_000;
+    const applied = new Map<string, number>();
+    const count = (received: { id: string }) => void applied.set(received.id, (applied.get(received.id) ?? 0) + 1);
+    const first = createWebhookHandler({ secrets: [SECRET], mode: 'queue' }).on('*', count);
+    const second = createWebhookHandler({ secrets: [SECRET], mode: 'queue' }).on('*', count);
+    const backlog = Array.from({ length: size }, (_, i) =>
+      withId(event, `evt_backlog_${i}`, { data: { object: { ...event.data.object, id: `cus_backlog_${i}` } } }),
+    );
+    for (let start = 0; start < size; start += 100) {
+      const statuses = await Promise.all(
+        backlog.slice(start, start + 100).map(async (queued) => {
+          const rawBody = JSON.stringify(queued);
+          return (await first.handle({ rawBody, headers: { 'stripe-signature': signatureHeader(rawBody) } })).status;
+        }),
+      );
+      expect(new Set(statuses)).to.deep.equal(new Set([202]));
+    }
+    worker = first.startWorker({ concurrency: 4, pollMs: 10 });
+    const other = second.startWorker({ concurrency: 4, pollMs: 10 });
+    await eventually(async () => applied.size === size, 60_000);
+    await Promise.all([worker.stop(), other.stop()]);
+    expect(applied.size).to.equal(size);
+    expect([...applied.values()].every((times) => times === 1)).to.equal(true);
+    expect(await eventsCollection().countDocuments({ attempts: 1 })).to.equal(size);
+    expect(await collection('stripe_objects').countDocuments({ _id: { $regex: /^cus_backlog_/ } })).to.equal(size);
   });
 
   it('retries a failing event with exponential backoff and parks it as dead after maxAttempts', async () => {
