@@ -36,7 +36,8 @@ const RESERVED_FIELDS = new Set(['_id', '_mirror', 'stripeAccount']);
  *
  * `tombstoneRoots` marks the objects passed (not nested ones) as deleted; a `{ deleted: true }` payload is a
  * tombstone at any level. Throws {@link SyncInputError} on invalid input or when `maxDepth` / `maxObjects` is
- * exceeded. The input is never mutated.
+ * exceeded. The input is never mutated: what a document changes (ids for expanded objects, removed lists) is
+ * copied on write, and everything else is shared with the input rather than deep-copied.
  *
  * ```ts
  * extractDocuments([{ id: 'sub_1', object: 'subscription', customer: { id: 'cus_1', object: 'customer' } }], false,
@@ -50,113 +51,224 @@ export function extractDocuments(
   options: ExtractOptions,
 ): ExtractedDocument[] {
   const extractor = new Extractor(options);
-  objects.forEach((object, index) => extractor.document(object, `objects[${index}]`, 0, tombstoneRoots));
+  objects.forEach((object, index) => extractor.document(object, new Where(undefined, 'root', index), 0, tombstoneRoots));
   return extractor.documents;
 }
 
+/** An {@link ExtractedDocument} while it is built: recorded first, its normalized fields filled in afterwards. */
+interface PendingDocument extends ExtractedDocument {
+  fields: PlainObject;
+}
+
 class Extractor {
-  readonly documents: ExtractedDocument[] = [];
+  readonly documents: PendingDocument[] = [];
 
   constructor(private readonly options: ExtractOptions) {}
 
-  /** Validates and normalizes one Stripe object, records it (before the documents nested in it), returns its fields. */
-  document(value: unknown, where: string, depth: number, tombstone: boolean): PlainObject {
-    if (!isPlainObject(value)) throw new SyncInputError(where, `expected a Stripe object, got ${describe(value)}`);
+  /**
+   * Validates and normalizes one Stripe object, records it (before the documents nested in it), returns its fields:
+   * the object itself when nothing in it changes, otherwise a copy.
+   */
+  document(value: unknown, where: Where, depth: number, tombstone: boolean): PlainObject {
+    if (!isPlainObject(value)) throw new SyncInputError(String(where), `expected a Stripe object, got ${describe(value)}`);
     const objectType = value.object;
     if (typeof objectType !== 'string' || objectType === '') {
-      throw new SyncInputError(where, 'missing a string `object` field (the Stripe type, e.g. "customer")');
+      throw new SyncInputError(String(where), 'missing a string `object` field (the Stripe type, e.g. "customer")');
     }
     const id = value.id;
     if (typeof id !== 'string' || id === '') {
-      throw new SyncInputError(`${where} (${objectType})`, 'missing a string `id`; only objects with an id can be stored');
+      throw new SyncInputError(`${String(where)} (${objectType})`, 'missing a string `id`; only objects with an id can be stored');
     }
-    const label = depth === 0 ? `${objectType} ${id}` : `${where} (${objectType} ${id})`;
+    const label = new Where(depth === 0 ? undefined : where, 'document', objectType, id);
     if (depth > this.options.maxDepth) {
-      throw new SyncInputError(label, `objects nest deeper than maxDepth (${this.options.maxDepth})`);
+      throw new SyncInputError(String(label), `objects nest deeper than maxDepth (${this.options.maxDepth})`);
     }
     if (this.documents.length >= this.options.maxObjects) {
-      throw new SyncInputError(label, `more than maxObjects (${this.options.maxObjects}) objects in one call`);
+      throw new SyncInputError(String(label), `more than maxObjects (${this.options.maxObjects}) objects in one call`);
     }
-    checkFieldNames(value, label);
+    const keys = Object.keys(value);
+    checkFieldNames(keys, label);
 
-    const fields: PlainObject = { ...value };
-    this.documents.push({ id, objectType, fields, tombstone: tombstone || value.deleted === true });
-    for (const path of this.options.expandableFields(objectType)) {
-      this.expandAt(fields, path.split('.'), label, depth);
+    const pending: PendingDocument = { id, objectType, fields: value, tombstone: tombstone || value.deleted === true };
+    this.documents.push(pending);
+    const draft = new Draft(value);
+    for (const path of this.options.expandableFields(objectType)) this.expandAt(draft, segmentsOf(path), 0, label, depth);
+    const expanded = draft.result();
+    for (const key of expanded === value ? keys : Object.keys(expanded)) {
+      const item = expanded[key];
+      const normalized = this.child(item, label, 'arrow', key, depth, 1);
+      if (normalized !== item) draft.set(key, normalized);
     }
-    for (const [key, nested] of Object.entries(fields)) {
-      fields[key] = this.nested(nested, `${label} → ${key}`, depth, 1);
-    }
-    return fields;
+    pending.fields = draft.result();
+    return pending.fields;
   }
 
-  /** Follows one expandable path inside `container` (a copy owned by the caller), copying what it changes. */
-  private expandAt(container: PlainObject, segments: readonly string[], where: string, depth: number): void {
-    const [head, ...rest] = segments;
-    if (head === undefined || !Object.hasOwn(container, head)) return;
-    const value = container[head];
-    const here = `${where} → ${head}`;
-    if (rest.length === 0) {
+  /**
+   * Follows one expandable path (`segments` from `index` on) inside `container`, replacing expanded objects by their
+   * ids (copy on write).
+   */
+  private expandAt(container: Draft, segments: readonly string[], index: number, where: Where, depth: number): void {
+    const head = segments[index];
+    if (head === undefined || !container.has(head)) return;
+    const value = container.get(head);
+    const here = new Where(where, 'arrow', head);
+    if (index === segments.length - 1) {
       if (isList(value)) {
-        delete container[head];
-        value.data.forEach((item, index) => this.expanded(item, `${here}.data[${index}]`, depth));
-      } else if (Array.isArray(value)) {
-        container[head] = value.map((item: unknown, index) => this.expanded(item, `${here}[${index}]`, depth));
-      } else {
-        container[head] = this.expanded(value, here, depth);
+        container.delete(head);
+        value.data.forEach((item, position) => this.expanded(item, new Where(here, 'dataIndex', position), depth));
+        return;
       }
+      container.setIfChanged(head, Array.isArray(value)
+        ? mapUnchanged(value, (item, position) => this.expanded(item, new Where(here, 'index', position), depth))
+        : this.expanded(value, here, depth));
       return;
     }
-    if (Array.isArray(value)) {
-      container[head] = value.map((item: unknown) => this.descend(item, rest, here, depth));
-    } else {
-      container[head] = this.descend(value, rest, here, depth);
-    }
+    container.setIfChanged(head, Array.isArray(value)
+      ? mapUnchanged(value, (item) => this.descend(item, segments, index + 1, here, depth))
+      : this.descend(value, segments, index + 1, here, depth));
   }
 
-  private descend(value: unknown, rest: readonly string[], where: string, depth: number): unknown {
+  private descend(value: unknown, segments: readonly string[], index: number, where: Where, depth: number): unknown {
     if (!isPlainObject(value)) return value;
-    const copy = { ...value };
-    this.expandAt(copy, rest, where, depth);
-    return copy;
+    const draft = new Draft(value);
+    this.expandAt(draft, segments, index, where, depth);
+    return draft.result();
   }
 
   /** An expanded object becomes its own document and its id; anything else (an id already, null) is kept. */
-  private expanded(value: unknown, where: string, depth: number): unknown {
+  private expanded(value: unknown, where: Where, depth: number): unknown {
     if (!isPlainObject(value) || typeof value.id !== 'string') return value;
     this.document(value, where, depth + 1, false);
     return value.id;
   }
 
-  /** Copies plain data, turning every nested Stripe object into a document (kept in place, normalized). */
-  private nested(value: unknown, where: string, depth: number, nesting: number): unknown {
-    if (nesting > MAX_JSON_NESTING) {
-      throw new SyncInputError(where, `data nests deeper than ${MAX_JSON_NESTING} levels (a cycle?)`);
-    }
+  /** `parent[key]` normalized: scalars as they are, containers through {@link nested} (its location built only then). */
+  private child(value: unknown, parent: Where, step: Step, key: string | number, depth: number, nesting: number): unknown {
+    if (typeof value === 'object' && value !== null) return this.nested(value, new Where(parent, step, key), depth, nesting);
+    if (nesting > MAX_JSON_NESTING) this.tooDeep(new Where(parent, step, key));
+    return value;
+  }
+
+  /** Plain data with every nested Stripe object turned into a document (kept in place, normalized); copied on write. */
+  private nested(value: object, where: Where, depth: number, nesting: number): unknown {
+    if (nesting > MAX_JSON_NESTING) this.tooDeep(where);
     if (Array.isArray(value)) {
-      return value.map((item: unknown, index) => this.nested(item, `${where}[${index}]`, depth, nesting + 1));
+      return mapUnchanged(value as unknown[], (item, index) => this.child(item, where, 'index', index, depth, nesting + 1));
     }
     if (!isPlainObject(value)) return value;
     if (typeof value.id === 'string' && typeof value.object === 'string' && value.object !== 'list') {
       return this.document(value, where, depth + 1, false);
     }
-    const copy: PlainObject = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = this.nested(item, `${where}.${key}`, depth, nesting + 1);
-    return copy;
+    const draft = new Draft(value);
+    for (const key of Object.keys(value)) {
+      const item = value[key];
+      const normalized = this.child(item, where, 'dot', key, depth, nesting + 1);
+      if (normalized !== item) draft.set(key, normalized);
+    }
+    return draft.result();
   }
+
+  private tooDeep(where: Where): never {
+    throw new SyncInputError(String(where), `data nests deeper than ${MAX_JSON_NESTING} levels (a cycle?)`);
+  }
+}
+
+/** How a {@link Where} continues its parent's location. */
+type Step = 'root' | 'document' | 'arrow' | 'dot' | 'index' | 'dataIndex';
+
+/**
+ * A location in the input, e.g. `customer cus_1 → subscriptions.data[0] (subscription sub_1) → items`: a parent
+ * link plus one step, rendered by `toString()` only when an error is thrown, so walking valid input builds no strings.
+ */
+class Where {
+  /** For a `document` step, `key` is the object type; `id` is its id. */
+  constructor(
+    private readonly parent: Where | undefined,
+    private readonly step: Step,
+    private readonly key: string | number,
+    private readonly id = '',
+  ) {}
+
+  toString(): string {
+    const parent = this.parent === undefined ? '' : this.parent.toString();
+    switch (this.step) {
+      case 'root': return `objects[${this.key}]`;
+      case 'document': return this.parent === undefined ? `${this.key} ${this.id}` : `${parent} (${this.key} ${this.id})`;
+      case 'arrow': return `${parent} → ${this.key}`;
+      case 'dot': return `${parent}.${this.key}`;
+      case 'index': return `${parent}[${this.key}]`;
+      case 'dataIndex': return `${parent}.data[${this.key}]`;
+    }
+  }
+}
+
+/** A plain object changed copy on write: the original until the first actual change, never the caller's input. */
+class Draft {
+  private copy: PlainObject | undefined;
+
+  constructor(private readonly original: PlainObject) {}
+
+  has(key: string): boolean {
+    return Object.hasOwn(this.copy ?? this.original, key);
+  }
+
+  get(key: string): unknown {
+    return (this.copy ?? this.original)[key];
+  }
+
+  set(key: string, value: unknown): void {
+    this.copy ??= { ...this.original };
+    this.copy[key] = value;
+  }
+
+  setIfChanged(key: string, value: unknown): void {
+    if (this.get(key) !== value) this.set(key, value);
+  }
+
+  delete(key: string): void {
+    this.copy ??= { ...this.original };
+    delete this.copy[key];
+  }
+
+  result(): PlainObject {
+    return this.copy ?? this.original;
+  }
+}
+
+/** `array.map(map)`, but the array itself when every item maps to itself. */
+function mapUnchanged<T>(array: readonly T[], map: (item: T, index: number) => unknown): readonly unknown[] {
+  let copy: unknown[] | undefined;
+  for (let index = 0; index < array.length; index++) {
+    const item = array[index] as T;
+    const mapped = map(item, index);
+    if (mapped !== item) (copy ??= [...array])[index] = mapped;
+  }
+  return copy ?? array;
+}
+
+const segmentCache = new Map<string, readonly string[]>();
+
+/** `path.split('.')`, once per expandable path (paths come from the models' static configuration). */
+function segmentsOf(path: string): readonly string[] {
+  let segments = segmentCache.get(path);
+  if (segments === undefined) {
+    segments = path.split('.');
+    segmentCache.set(path, segments);
+  }
+  return segments;
 }
 
 /**
  * Top-level names are written as `$set` paths, so one MongoDB would read as an operator (`$…`) or a dotted path
  * (`a.b`) is refused; nested names (metadata keys) are plain data and may contain anything.
  */
-function checkFieldNames(value: PlainObject, label: string): void {
-  for (const key of Object.keys(value)) {
+function checkFieldNames(keys: readonly string[], label: Where): void {
+  for (const key of keys) {
     if (key === '' || key.startsWith('$') || key.includes('.')) {
-      throw new SyncInputError(label, `top-level field name ${JSON.stringify(key)} cannot be stored (empty, starts with "$" or contains ".")`);
+      throw new SyncInputError(String(label), `top-level field name ${JSON.stringify(key)} cannot be stored (empty, starts with "$" or contains ".")`);
     }
     if (RESERVED_FIELDS.has(key)) {
-      throw new SyncInputError(label, `field "${key}" is reserved by the mirror; pass Stripe data, not a stored document`);
+      throw new SyncInputError(String(label), `field "${key}" is reserved by the mirror; pass Stripe data, not a stored document`);
     }
   }
 }

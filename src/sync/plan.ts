@@ -84,17 +84,16 @@ export function planStripeWrites(
   }
 
   const now = new Date();
-  const bookkeeping = {
+  const mirror: Mirror = {
     stripeAccount: context.stripeAccount ?? null,
-    '_mirror.watermark': watermark,
-    '_mirror.syncedAt': now,
-    '_mirror.source': context.source ?? 'manual',
-    '_mirror.sourceId': context.sourceId ?? null,
-    '_mirror.apiVersion': context.apiVersion ?? null,
+    watermark,
+    syncedAt: now,
+    source: context.source ?? 'manual',
+    sourceId: context.sourceId ?? null,
+    apiVersion: context.apiVersion ?? null,
   };
   return [...winners].map(([id, { objectType, fields, rank, tombstone }]) => {
-    const set: PlainObject = { ...storedFields(fields, tombstone), ...bookkeeping, '_mirror.rank': rank };
-    if (tombstone) set['_mirror.deletedAt'] = now;
+    const set = setOf(fields, tombstone, mirror, rank);
     const filter = guardFilter(id, watermark, rank);
     const canonical = canonicalOf(objectType);
     if (canonical) return { id, tombstone, filter: { ...filter, object: { $ne: canonical } }, update: { $set: set } };
@@ -131,9 +130,40 @@ export function guardFilter(id: string, watermark: number, rank: number): Docume
   };
 }
 
-function storedFields(fields: PlainObject, tombstone: boolean): PlainObject {
-  if (tombstone) return { ...fields, deleted: true };
-  if (!Object.hasOwn(fields, 'deleted')) return fields;
+/** The bookkeeping every write of one call stores next to the Stripe fields. */
+interface Mirror {
+  readonly stripeAccount: string | null;
+  readonly watermark: number;
+  readonly syncedAt: Date;
+  readonly source: string;
+  readonly sourceId: string | null;
+  readonly apiVersion: string | null;
+}
+
+/**
+ * The `$set` of one write: the Stripe fields, then the bookkeeping paths, built as one object literal (the fastest
+ * copy V8 makes; this runs for every document of every webhook), never touching `fields`, which may be the caller's
+ * object. A tombstone says `deleted: true`; any other write never writes `deleted`.
+ */
+function setOf(fields: PlainObject, tombstone: boolean, mirror: Mirror, rank: number): PlainObject {
+  const set: PlainObject = {
+    ...(!tombstone && Object.hasOwn(fields, 'deleted') ? withoutDeleted(fields) : fields),
+    stripeAccount: mirror.stripeAccount,
+    '_mirror.watermark': mirror.watermark,
+    '_mirror.syncedAt': mirror.syncedAt,
+    '_mirror.source': mirror.source,
+    '_mirror.sourceId': mirror.sourceId,
+    '_mirror.apiVersion': mirror.apiVersion,
+    '_mirror.rank': rank,
+  };
+  if (tombstone) {
+    set.deleted = true;
+    set['_mirror.deletedAt'] = mirror.syncedAt;
+  }
+  return set;
+}
+
+function withoutDeleted(fields: PlainObject): PlainObject {
   const { deleted: _ignored, ...rest } = fields;
   return rest;
 }
