@@ -3,13 +3,20 @@ import type { StripeMirror } from '../models/mirror.js';
 import { catchUpEvents, type CatchUpReport } from './catch-up.js';
 import { CheckpointStore, type StartPoint } from './checkpoints.js';
 import { BackfillOptionsError } from './errors.js';
-import { listPages, type ListPage } from './list-pages.js';
+import { groupPages, listPages, type ListedObject, type ListPage } from './list-pages.js';
 import { ProgressTracker, type BackfillProgress } from './progress.js';
 import { TokenBucket } from './rate-limiter.js';
+import { readAhead } from './read-ahead.js';
 import { resolveListTargets, type ListTarget } from './types.js';
 
 /** Stripe's read limits per second: the backfill stays at them unless told otherwise. */
 export const DEFAULT_RATE = { test: 25, live: 100 } as const;
+
+/**
+ * Objects per sync call and per checkpoint: ten pages. Fewer, larger writes cost the database far less per object;
+ * a killed run redoes at most this many objects.
+ */
+const WRITE_BATCH_OBJECTS = 1_000;
 
 /**
  * Options of {@link backfill}. Only `mirror` is required; the Stripe client defaults to the mirror's own.
@@ -65,9 +72,10 @@ interface Job {
 }
 
 /**
- * Copies a Stripe account into the mirror through the list APIs: each page is written with
- * `mirror.sync(page, { source: 'backfill', watermark: fetch time })` as it arrives (memory stays flat), a checkpoint
- * per (account, type) makes a killed run resumable, a shared token bucket keeps below Stripe's limits and 429s are
+ * Copies a Stripe account into the mirror through the list APIs: pages are written ten at a time with
+ * `mirror.sync(objects, { source: 'backfill', watermark: fetch time })` while the next ten are fetched (memory stays
+ * flat, and the API and the database work at the same time), a checkpoint per (account, type) makes a killed run
+ * resumable, a shared token bucket keeps below Stripe's limits and 429s are
  * waited out. Webhook data newer than the fetch always wins over it (watermarks), so running this next to live
  * webhooks is safe.
  *
@@ -126,7 +134,7 @@ class Run {
     const ids: string[] = [];
     const tracker = new ProgressTracker('account', null, { objects: 0, pages: 0 });
     for await (const page of listPages(this.#stripe, '/v1/accounts', {}, {}, { bucket: this.#bucket })) {
-      await this.#write(page, null);
+      await this.#write([page], null);
       ids.push(...page.data.map((a) => a.id));
       const progress = tracker.addPage(page.data.length, page.totalCount);
       this.#options.onProgress?.(progress);
@@ -135,7 +143,7 @@ class Run {
     return ids;
   }
 
-  /** Runs the jobs with at most `concurrency` in flight; the first fatal error stops the others after their page. */
+  /** Runs the jobs with at most `concurrency` in flight; the first fatal error stops the others after their current write. */
   async runJobs(jobs: readonly Job[], concurrency: number, since: number | null): Promise<ListReport[]> {
     const reports: ListReport[] = [];
     let next = 0;
@@ -167,17 +175,29 @@ class Run {
       stripeAccount: account ?? undefined,
       onRetry: ({ waitMs }) => this.#options.onProgress?.(tracker.snapshot(false, waitMs)),
     });
+    // A group of pages is written while the next group is fetched; its checkpoint is saved while the next group is
+    // written. A checkpoint only ever names a group already in the mirror, and each waits for the previous one, so
+    // an older checkpoint never overwrites a newer one.
+    let checkpoint: Promise<void> = Promise.resolve();
     try {
-      for await (const page of pages) {
+      for await (const group of readAhead(groupPages(pages, WRITE_BATCH_OBJECTS))) {
         // Another list failed: stop here and leave this checkpoint for the next run to resume from.
-        if (this.#failure) return report('done');
-        await this.#write(page, account);
-        const lastId = page.data[page.data.length - 1]?.id;
-        const progress = tracker.addPage(page.data.length, page.totalCount);
-        if (lastId) await this.store.advance(start.key, lastId, tracker.objects, tracker.pages);
-        this.#options.onProgress?.(progress);
+        if (this.#failure) {
+          await checkpoint;
+          return report('done');
+        }
+        await this.#write(group, account);
+        const progress = group.map((page) => tracker.addPage(page.data.length, page.totalCount));
+        const lastId = group.flatMap((page) => page.data).at(-1)?.id;
+        await checkpoint;
+        if (lastId) checkpoint = this.store.advance(start.key, lastId, tracker.objects, tracker.pages);
+        // Awaited before the next advance or the end; handled now so a failure meanwhile is no unhandled rejection.
+        checkpoint.catch(() => undefined);
+        for (const each of progress) this.#options.onProgress?.(each);
       }
+      await checkpoint;
     } catch (err) {
+      await checkpoint.catch(() => undefined);
       const refusal = endpointRefusal(err);
       if (refusal === undefined || this.#options.types) throw err;
       this.#options.onWarning?.(`skipped ${target.type}${account ? ` (${account})` : ''}: ${refusal}`);
@@ -189,17 +209,23 @@ class Run {
     return report('done');
   }
 
-  async #write(page: ListPage, account: string | null): Promise<void> {
-    this.#raiseRateForLiveData(page);
-    if (page.data.length === 0) return;
-    await this.#options.mirror.sync(page.data, { source: 'backfill', watermark: page.fetchedAt, stripeAccount: account });
+  /**
+   * Writes pages in one sync call. Their objects share the watermark of the earliest fetch: data is never stamped
+   * newer than it is, so a webhook that landed between two fetches still wins over the older of them.
+   */
+  async #write(pages: readonly ListPage[], account: string | null): Promise<void> {
+    const objects = pages.flatMap((page) => page.data);
+    if (objects.length === 0) return;
+    this.#raiseRateForLiveData(objects);
+    const watermark = Math.min(...pages.map((page) => page.fetchedAt));
+    await this.#options.mirror.sync(objects, { source: 'backfill', watermark, stripeAccount: account });
   }
 
   /** Live keys may send 100 reads/s; the data says which mode the key is in. */
-  #raiseRateForLiveData(page: ListPage): void {
-    if (this.#liveChecked || this.#options.ratePerSecond !== undefined || page.data.length === 0) return;
+  #raiseRateForLiveData(objects: readonly ListedObject[]): void {
+    if (this.#liveChecked || this.#options.ratePerSecond !== undefined || objects.length === 0) return;
     this.#liveChecked = true;
-    if (page.data[0]?.livemode === true) this.#bucket.setRate(DEFAULT_RATE.live);
+    if (objects[0]?.livemode === true) this.#bucket.setRate(DEFAULT_RATE.live);
   }
 }
 

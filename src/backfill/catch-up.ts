@@ -4,6 +4,7 @@ import { EventInProgressError, ingestStripeEvent } from '../webhooks/index.js';
 import { listPages, type ListedObject } from './list-pages.js';
 import { ProgressTracker, type BackfillProgress } from './progress.js';
 import type { TokenBucket } from './rate-limiter.js';
+import { readAhead } from './read-ahead.js';
 
 /** Stripe keeps events for 30 days; older ones can no longer be listed. */
 export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
@@ -33,7 +34,7 @@ export interface CatchUpOptions {
 
 /**
  * Lists `/v1/events` newer than the last event the mirror processed and records and applies them through the webhook
- * path (`ingestStripeEvent`, source `backfill`), oldest first, so a server that was down misses nothing. Each event
+ * path (`ingestStripeEvent`, source `backfill`), oldest first (the next page is fetched meanwhile), so a server that was down misses nothing. Each event
  * lands in `stripe_events` as `processed`, so the next catch-up starts after it, and an event a webhook already
  * delivered is skipped. Stripe keeps events 30 days: when the last processed event is older, the catch-up applies
  * what is left and warns that a full backfill is needed. An event that fails to apply stops the catch-up (it is
@@ -65,7 +66,7 @@ export async function catchUpEvents(options: CatchUpOptions): Promise<CatchUpRep
     : listPages(stripe, '/v1/events', {}, { endingBefore: last.id }, { bucket, stripeAccount: account ?? undefined });
   let applied = 0;
   let skipped = 0;
-  for await (const page of pages) {
+  for await (const page of readAhead(pages)) {
     for (const event of [...page.data].reverse()) {
       if (await ingest(asEvent(event), mirror)) applied += 1;
       else skipped += 1;

@@ -28,8 +28,9 @@ export interface ListCursor {
 }
 
 /**
- * Walks a Stripe list endpoint page by page (`limit: 100`, cursor pagination), yielding each page as it arrives, so
- * the caller writes it before the next is fetched and memory stays flat whatever the account size.
+ * Walks a Stripe list endpoint page by page (`limit: 100`, cursor pagination), fetching a page only when the caller
+ * asks for it, so memory stays flat whatever the account size. Wrap it in `readAhead` (read-ahead.ts) to fetch while
+ * the caller writes.
  *
  * ```ts
  * for await (const page of listPages(stripe, '/v1/customers', {}, {}, { bucket })) await mirror.sync(page.data);
@@ -54,6 +55,29 @@ export async function* listPages(
     if (endingBefore) endingBefore = page.data[0]?.id;
     else startingAfter = page.data[page.data.length - 1]?.id;
   }
+}
+
+/**
+ * Groups consecutive pages, whole, until a group holds at least `objects` objects (the last one may hold fewer), so
+ * the caller writes fewer, larger batches.
+ *
+ * ```ts
+ * for await (const group of groupPages(listPages(stripe, '/v1/customers', {}, {}, { bucket }), 1000)) await write(group);
+ * ```
+ */
+export async function* groupPages(pages: AsyncIterable<ListPage>, objects: number): AsyncGenerator<ListPage[]> {
+  let group: ListPage[] = [];
+  let size = 0;
+  for await (const page of pages) {
+    group.push(page);
+    size += page.data.length;
+    if (size >= objects) {
+      yield group;
+      group = [];
+      size = 0;
+    }
+  }
+  if (group.length > 0) yield group;
 }
 
 function toPage(body: unknown, path: string, fetchedAt: number): ListPage {

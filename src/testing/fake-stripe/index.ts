@@ -101,7 +101,9 @@ export async function startFakeStripe(options: FakeStripeOptions = {}): Promise<
   };
   if ((options.seed ?? 'realistic') === 'realistic') seedRealistic(store, ids, unixNow());
   const server = createServer(createRequestHandler(state));
-  server.keepAliveTimeout = 1000;
+  // Node's agent closes a kept-alive socket one second before the server's announced timeout: 1 s would mean a
+  // new connection per request.
+  server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
