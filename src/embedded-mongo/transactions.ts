@@ -1,3 +1,4 @@
+import { Long } from 'bson';
 import { MongoCommandError } from './errors.js';
 import { type Doc, isPlainObject } from './paths.js';
 import type { Storage, UndoStep } from './storage.js';
@@ -22,7 +23,7 @@ const retryableWrites = new Set(['insert', 'update', 'delete', 'findAndModify'])
 export class TransactionManager {
   private readonly sessions = new Map<string, Transaction>();
   /** Last retryable write per session: a retry with the same txnNumber gets this reply instead of running again. */
-  private readonly lastWrites = new Map<string, { txnNumber: string; reply: Doc }>();
+  private readonly lastWrites = new Map<string, { txnNumber: bigint; target: string; reply: Doc }>();
   private readonly storage: Storage;
 
   constructor(storage: Storage) {
@@ -38,7 +39,7 @@ export class TransactionManager {
       if (name === 'commitTransaction' || name === 'abortTransaction') {
         throw new MongoCommandError('InvalidOptions', `${name} must be run within a transaction`);
       }
-      if (command.txnNumber !== undefined && retryableWrites.has(name)) return this.retryable(command, execute);
+      if (command.txnNumber !== undefined && retryableWrites.has(name)) return this.retryable(command, name, execute);
       return execute();
     }
     const key = sessionKey(command.lsid);
@@ -68,15 +69,24 @@ export class TransactionManager {
 
   /**
    * A retryable write (`lsid` + `txnNumber`, no transaction): run once; a retry of the same txnNumber (the driver
-   * resends after a lost connection) returns the recorded reply, so the write is not applied twice or out of order.
+   * resends after a lost connection) returns the recorded reply, so the write is not applied twice. Like mongod, a
+   * txnNumber older than the session's newest is refused (a first attempt arriving late never runs after newer
+   * writes), and so is a different command or namespace under a recorded txnNumber (it never gets another's reply).
    */
-  private retryable(command: Doc, execute: () => Doc): Doc {
+  private retryable(command: Doc, name: string, execute: () => Doc): Doc {
     const key = sessionKey(command.lsid);
-    const txnNumber = String(command.txnNumber);
+    const txnNumber = txnNumberOf(command.txnNumber);
+    const target = `${name} ${String(command.$db)}.${String(command[name])}`;
     const last = this.lastWrites.get(key);
-    if (last?.txnNumber === txnNumber) return last.reply;
+    if (last && txnNumber < last.txnNumber) {
+      throw new MongoCommandError('TransactionTooOld', `Cannot start transaction ${txnNumber} on session ${key} because a newer transaction ${last.txnNumber} has already started.`);
+    }
+    if (last?.txnNumber === txnNumber) {
+      if (last.target === target) return last.reply;
+      throw new MongoCommandError('IllegalOperation', `txnNumber ${txnNumber} of session ${key} was used by another command (${last.target}), not ${target}`);
+    }
     const reply = execute();
-    this.lastWrites.set(key, { txnNumber, reply });
+    this.lastWrites.set(key, { txnNumber, target, reply });
     return reply;
   }
 
@@ -116,6 +126,12 @@ function noSuchTransaction(txnNumber: string): MongoCommandError {
   return new MongoCommandError('NoSuchTransaction', `Transaction with { txnNumber: ${txnNumber} } has been aborted.`, {
     errorLabels: ['TransientTransactionError'],
   });
+}
+
+function txnNumberOf(value: unknown): bigint {
+  if (typeof value === 'number' && Number.isInteger(value)) return BigInt(value);
+  if (value instanceof Long) return value.toBigInt();
+  throw new MongoCommandError('TypeMismatch', 'txnNumber must be a 64-bit integer');
 }
 
 function sessionKey(lsid: unknown): string {

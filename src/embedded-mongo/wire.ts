@@ -43,8 +43,8 @@ export class FrameReader {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
     while (this.buffered >= 4) {
-      const head = this.chunks[0] as Buffer;
-      const length = head.length >= 4 ? head.readInt32LE(0) : this.join().readInt32LE(0);
+      const head = (this.chunks[0] as Buffer).length >= 4 ? (this.chunks[0] as Buffer) : this.join();
+      const length = head.readInt32LE(0);
       if (length < 16 || length > MAX_MESSAGE_BYTES) throw new RangeError(`invalid message length ${length}`);
       if (this.buffered < length) return;
       const all = this.chunks.length === 1 ? head : this.join();

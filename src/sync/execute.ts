@@ -35,7 +35,8 @@ interface BatchOutcome {
  * A stale tombstone still marks its document deleted (a deletion is final in Stripe), without its older fields.
  *
  * Any other write error throws {@link SyncWriteError} listing the failed ids and those of batches not yet sent;
- * the other writes of the failed batch were applied (unordered), earlier batches too.
+ * the other writes of the failed batch were applied (unordered), earlier batches too. A batch whose outcome is
+ * unknown (connection lost, no server selectable) throws SyncWriteError with all its ids.
  *
  * ```ts
  * const report = await executeStripeWrites(db.collection('stripe_objects'), planStripeWrites(objects, ctx, opts));
@@ -98,9 +99,7 @@ async function upsertAll(
     );
     return { upserted: result.upsertedCount, modified: result.modifiedCount, conflicts: [] };
   } catch (error) {
-    if (!(error instanceof MongoBulkWriteError) || error.err !== undefined) {
-      throw new SyncWriteError([...batch.map((write) => write.id), ...unsent], error);
-    }
+    if (!isWriteErrorsOnly(error)) throw new SyncWriteError([...batch.map((write) => write.id), ...unsent], error);
     const conflicts: PlannedWrite[] = [];
     const failed: string[] = [];
     for (const writeError of [error.writeErrors].flat()) {
@@ -164,6 +163,15 @@ function updateOne(write: PlannedWrite, upsert: boolean): AnyBulkWriteOperation<
 
 function idIn(ids: readonly string[]): Document {
   return { _id: { $in: ids } };
+}
+
+/**
+ * True when a bulkWrite failed only through per-statement write errors, the one failure whose counts are real. The
+ * driver also wraps a network error, a failed server selection or a write concern error in MongoBulkWriteError (the
+ * first two with no `err` and an empty `writeErrors`): the batch's outcome is then unknown, never a zero-count success.
+ */
+function isWriteErrorsOnly(error: unknown): error is MongoBulkWriteError {
+  return error instanceof MongoBulkWriteError && error.err === undefined && [error.writeErrors].flat().length > 0;
 }
 
 /** E11000 on the `_id` index (mongod names it `_id_`); a duplicate on any other unique index is a real failure. */
