@@ -71,8 +71,21 @@ export class UniqueIndex {
   }
 }
 
-/** The E11000 error MongoDB raises, with `keyPattern` and `keyValue`. */
+/**
+ * The E11000 error MongoDB raises, with `keyPattern` and `keyValue`. Built without a stack trace: stale guarded
+ * upserts end here by the thousand, the error only ever becomes a reply, and capturing stacks dominated its cost.
+ */
 export function duplicateKeyError(ns: string, spec: IndexSpec, values: unknown[]): MongoCommandError {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return buildDuplicateKeyError(ns, spec, values);
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+
+function buildDuplicateKeyError(ns: string, spec: IndexSpec, values: unknown[]): MongoCommandError {
   const fields = Object.keys(spec.key);
   const keyValue: Doc = {};
   const keyPattern: Doc = {};

@@ -1,10 +1,10 @@
 import { keyString } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
-import { type Doc, deepCopy, isPlainObject } from './paths.js';
+import { type Doc, isPlainObject } from './paths.js';
 import { type MatchState, isOperatorObject, matches } from './query.js';
-import { sortDocuments } from './sort.js';
+import { topDocuments } from './sort.js';
 import type { Collection, Storage } from './storage.js';
-import { applyUpdate, isReplacement } from './update.js';
+import { applyUpdate, copyForUpdate, isReplacement } from './update.js';
 import { seedFromFilter, withIdFirst } from './upsert-seed.js';
 
 /**
@@ -37,20 +37,21 @@ function pinnedIds(filter: Doc): unknown[] | undefined {
 /** Documents matching `filter`, in natural order (or `sort` order), at most `limit` of them (0 = all). */
 export function selectDocuments(collection: Collection | undefined, filter: Doc, options: { limit?: number; sort?: Doc } = {}): Selected[] {
   if (!collection) return [];
-  const limit = options.sort ? 0 : (options.limit ?? 0);
-  const out: Selected[] = [];
   const ids = pinnedIds(filter);
   const source: Iterable<Doc> = ids ? uniqueById(collection, ids) : collection.docs.values();
+  if (options.sort) return topDocuments(matching(source, filter, 0), options.sort, options.limit ?? 0, (s) => s.doc);
+  return [...matching(source, filter, options.limit ?? 0)];
+}
+
+function* matching(source: Iterable<Doc>, filter: Doc, limit: number): Iterable<Selected> {
+  let found = 0;
   for (const doc of source) {
     const state: MatchState = {};
     if (!matches(doc, filter, state)) continue;
-    out.push({ doc, state });
-    if (limit > 0 && out.length >= limit) break;
+    yield { doc, state };
+    found++;
+    if (limit > 0 && found >= limit) return;
   }
-  if (!options.sort) return out;
-  const order = new Map(out.map((s) => [s.doc, s]));
-  const sorted = sortDocuments(out.map((s) => s.doc), options.sort).map((doc) => order.get(doc) as Selected);
-  return options.limit ? sorted.slice(0, options.limit) : sorted;
 }
 
 function* uniqueById(collection: Collection, ids: unknown[]): Iterable<Doc> {
@@ -98,7 +99,7 @@ export function updateDocuments(storage: Storage, db: string, name: string, spec
   let modified = 0;
   const outcome: UpdateOutcome = { matched: selected.length, modified: 0 };
   for (const { doc, state } of selected) {
-    const next = deepCopy(doc);
+    const next = copyForUpdate(doc, spec.u);
     const changed = applyUpdate(next, spec.u, { isInsert: false, ...arrayContext(state, spec) });
     if (changed) {
       target.replace(doc, next);
@@ -124,7 +125,7 @@ function upsert(collection: Collection, spec: UpdateSpec): UpdateOutcome {
   let doc: Doc;
   if (isReplacement(spec.u)) {
     const seed = seedFromFilter(spec.q);
-    doc = { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...deepCopy(spec.u) };
+    doc = { ...(seed._id !== undefined ? { _id: seed._id } : {}), ...spec.u };
   } else {
     doc = seedFromFilter(spec.q);
     applyUpdate(doc, spec.u, { isInsert: true, ...(spec.arrayFilters ? { arrayFilters: spec.arrayFilters } : {}) });

@@ -24,7 +24,7 @@ export function project(doc: Doc, projection: Doc | undefined): Doc {
     throw new MongoCommandError('Location', 'Cannot do exclusion on field in inclusion projection');
   }
   if (!inclusion || others.length === 0) {
-    if (others.length === 0 && includeId) return doc;
+    if (others.length === 0 && includeId) return projection._id === undefined ? doc : { _id: doc._id };
     const copy = deepCopy(doc);
     for (const [key] of others) removePath(copy, splitPath(key));
     if (!includeId) delete copy._id;

@@ -28,7 +28,9 @@ export function isReplacement(update: unknown): update is Doc {
 
 /**
  * Applies `update` to `doc` in place (replacement, pipeline or operators) and reports whether it changed anything.
- * Throws MongoDB-shaped errors (ImmutableField, PathNotViable, TypeMismatch, ConflictingUpdateOperators).
+ * Values are stored without copying: the update belongs to the command (freshly decoded BSON), and stored documents
+ * are never mutated in place, so sharing them is safe. `doc` must be mutable through every path the update names
+ * (see `copyForUpdate`). Throws MongoDB-shaped errors (ImmutableField, PathNotViable, TypeMismatch, ConflictingUpdateOperators).
  */
 export function applyUpdate(doc: Doc, update: unknown, context: UpdateContext): boolean {
   const before = doc._id;
@@ -47,7 +49,7 @@ function replaceDocument(doc: Doc, replacement: Doc): boolean {
   const id = doc._id;
   for (const key of Object.keys(doc)) delete doc[key];
   if (id !== undefined) doc._id = id;
-  for (const [key, value] of Object.entries(replacement)) setField(doc, key, deepCopy(value));
+  for (const [key, value] of Object.entries(replacement)) setField(doc, key, value);
   return changed;
 }
 
@@ -100,7 +102,8 @@ function applyOperators(doc: Doc, update: Doc, context: UpdateContext): boolean 
   return changed;
 }
 
-function checkConflicts(update: Doc): void {
+/** Every path an operator update names (the `$rename` targets included), in statement order. */
+function updatePaths(update: Doc): string[] {
   const paths: string[] = [];
   for (const op in update) {
     const fields = update[op];
@@ -111,6 +114,34 @@ function checkConflicts(update: Doc): void {
       if (op === '$rename' && typeof target === 'string') paths.push(target);
     }
   }
+  return paths;
+}
+
+/**
+ * Rejects two paths where one equals or prefixes the other. Linear: every path and each of its dotted prefixes are
+ * looked up in a Set; only when a conflict exists does the pairwise scan run, to name the same pair MongoDB names.
+ */
+function checkConflicts(update: Doc): void {
+  const paths = updatePaths(update);
+  const seen = new Set<string>();
+  let conflict = false;
+  for (const path of paths) {
+    if (seen.has(path)) conflict = true;
+    seen.add(path);
+  }
+  for (let i = 0; !conflict && i < paths.length; i++) {
+    const path = paths[i] as string;
+    for (let dot = path.indexOf('.'); dot !== -1; dot = path.indexOf('.', dot + 1)) {
+      if (seen.has(path.slice(0, dot))) {
+        conflict = true;
+        break;
+      }
+    }
+  }
+  if (conflict) throwFirstConflict(paths);
+}
+
+function throwFirstConflict(paths: readonly string[]): void {
   for (let i = 0; i < paths.length; i++) {
     for (let j = i + 1; j < paths.length; j++) {
       const a = paths[i] as string;
@@ -123,10 +154,47 @@ function checkConflicts(update: Doc): void {
   }
 }
 
+/** Operators that only replace or delete the field a top-level path names, never mutating inside its old value. */
+const replacingOperators = new Set(['$set', '$setOnInsert', '$unset', '$inc', '$mul', '$min', '$max', '$currentDate', '$rename']);
+
+/**
+ * A version of the stored `doc` that `applyUpdate(copy, update, …)` may mutate without touching `doc`: a shallow copy
+ * in which only the top-level fields an operator may mutate inside (dotted paths, array operators) are deep-copied;
+ * every other subtree is shared with `doc`. Sound because stored documents are never mutated in place (each update
+ * swaps in a new version). Replacements and pipelines only reassign top-level fields.
+ *
+ * ```ts
+ * const next = copyForUpdate(stored, { $set: { 'a.b': 1, c: 2 } }); // next.a is a copy, next.d === stored.d
+ * ```
+ */
+export function copyForUpdate(doc: Doc, update: unknown): Doc {
+  const copy: Doc = { ...doc };
+  if (Array.isArray(update) || !isPlainObject(update) || !isOperatorObject(update)) return copy;
+  for (const op in update) {
+    const fields = update[op];
+    if (!isPlainObject(fields)) continue;
+    const replacing = replacingOperators.has(op);
+    for (const path in fields) {
+      const target = fields[path];
+      if (!replacing || path.includes('.')) copyRoot(doc, copy, path);
+      if (op === '$rename' && typeof target === 'string' && target.includes('.')) copyRoot(doc, copy, target);
+    }
+  }
+  return copy;
+}
+
+function copyRoot(doc: Doc, copy: Doc, path: string): void {
+  const dot = path.indexOf('.');
+  const root = dot === -1 ? path : path.slice(0, dot);
+  if (!Object.hasOwn(doc, root)) return;
+  const value = doc[root];
+  if (value === copy[root] && (Array.isArray(value) || isPlainObject(value))) setField(copy, root, deepCopy(value));
+}
+
 function setValue(target: Target, value: unknown): boolean {
   const old = getChild(target.parent, target.key);
   if (old !== undefined && identical(old, value)) return false;
-  setChild(target.parent, target.key, deepCopy(value));
+  setChild(target.parent, target.key, value);
   return true;
 }
 
@@ -174,7 +242,7 @@ function push(target: Target, arg: unknown): boolean {
   const array = existing ?? [];
   const position = modifiers?.$position === undefined ? array.length : Number(modifiers.$position);
   const at = position < 0 ? Math.max(0, array.length + position) : Math.min(position, array.length);
-  array.splice(at, 0, ...items.map(deepCopy));
+  array.splice(at, 0, ...items);
   if (modifiers?.$sort !== undefined) sortArray(array, modifiers.$sort);
   if (modifiers?.$slice !== undefined) {
     const slice = Number(modifiers.$slice);
@@ -203,7 +271,7 @@ function addToSet(target: Target, arg: unknown): boolean {
   let changed = existing === undefined;
   for (const item of items) {
     if (!array.some((e) => valuesEqual(e, item))) {
-      array.push(deepCopy(item));
+      array.push(item);
       changed = true;
     }
   }
