@@ -1,3 +1,4 @@
+import type Stripe from 'stripe';
 import mongoose from 'mongoose';
 import { catchUpEvents, TokenBucket } from '../../src/backfill/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
@@ -28,12 +29,18 @@ describe('catchUpEvents()', () => {
     expect(status).to.equal(200);
   }
 
-  it('applies the events newer than the last processed one, oldest first', async () => {
+  /** A customer created in the fake Stripe API whose `customer.created` event was delivered as a webhook. */
+  async function deliveredCustomer(): Promise<{ stripe: Stripe; customer: Stripe.Customer; created: Stripe.Event }> {
     const stripe = fake.client();
     const customer = await stripe.customers.create({ name: 'First' });
     const [created] = fake.events();
     if (!created) throw new Error('the fake recorded no customer.created event');
     await deliver(created);
+    return { stripe, customer, created };
+  }
+
+  it('applies the events newer than the last processed one, oldest first', async () => {
+    const { stripe, customer, created } = await deliveredCustomer();
     await stripe.customers.update(customer.id, { name: 'Second' });
     await stripe.customers.update(customer.id, { name: 'Third' });
 
@@ -45,11 +52,7 @@ describe('catchUpEvents()', () => {
   });
 
   it('records the events it applies in the event log as processed, with source backfill', async () => {
-    const stripe = fake.client();
-    const customer = await stripe.customers.create({ name: 'First' });
-    const [created] = fake.events();
-    if (!created) throw new Error('the fake recorded no customer.created event');
-    await deliver(created);
+    const { stripe, customer } = await deliveredCustomer();
     await stripe.customers.update(customer.id, { name: 'Second' });
 
     await catchUpEvents({ mirror, stripe, bucket: new TokenBucket({ ratePerSecond: 1000 }), account: null });
@@ -59,11 +62,7 @@ describe('catchUpEvents()', () => {
   });
 
   it('resumes after the events it recorded itself: a second catch-up applies nothing new', async () => {
-    const stripe = fake.client();
-    const customer = await stripe.customers.create({ name: 'First' });
-    const [created] = fake.events();
-    if (!created) throw new Error('the fake recorded no customer.created event');
-    await deliver(created);
+    const { stripe, customer, created } = await deliveredCustomer();
     await stripe.customers.update(customer.id, { name: 'Second' });
     await stripe.customers.update(customer.id, { name: 'Third' });
     const bucket = new TokenBucket({ ratePerSecond: 1000 });
