@@ -1,5 +1,5 @@
 import type { Delivery, SignMode } from './loadgen.js';
-import type { StripeObjectJson, WebhookEvent } from './lifecycle-stream.js';
+import type { WebhookEvent } from './lifecycle-stream.js';
 import { Random } from './random.js';
 
 /** One fuzz delivery and what the server may answer to it. */
