@@ -53,9 +53,10 @@ export class EventRefetchError extends WebhookError {
 }
 
 /**
- * The write path acknowledged an event's writes without reporting any of them as upserted, modified or stale (seen
- * when a database connection drops mid-write). Treated as a failure so the event is retried, never recorded as
- * processed with nothing written.
+ * The write path reported an event's writes without any of them upserted, modified or stale. The sync engine itself
+ * throws SyncWriteError for writes lost to a dropped connection (the cause of the zero reports once seen here); this
+ * check stays so that a write path (`mirror.sync`, replaceable per mirror) that reports nothing written can never
+ * leave an event recorded as processed. The event is failed and retried.
  */
 export class EventWriteUnconfirmedError extends WebhookError {
   constructor(eventId: string, ids: readonly string[]) {
