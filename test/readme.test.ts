@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { expect } from './support/chai.js';
+import { withDatabase } from './support/database.js';
 import { testMongoUri } from './support/setup.js';
 
 const run = promisify(execFile);
@@ -14,13 +15,6 @@ async function readmeExample(): Promise<string> {
   const match = /```ts\n([\s\S]*?)```/.exec(readme);
   if (!match?.[1]) throw new Error('README.md has no ```ts block');
   return match[1];
-}
-
-/** `uri` with its database name replaced, so the example's documents stay apart from the suite's. */
-function withDatabase(uri: string, dbName: string): string {
-  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*(\?.*)?$/.exec(uri);
-  if (!match?.[1]) throw new Error('the test database URI is not a mongodb:// URI');
-  return `${match[1]}/${dbName}${match[2] ?? ''}`;
 }
 
 describe('README usage example', () => {

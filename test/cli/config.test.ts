@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from '../support/chai.js';
+import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';
-import { freePort, mongoUriFor, runCli } from './support/cli.js';
+import { freePort, runCli } from './support/cli.js';
 
 /** A working directory holding `stripe-mirror.config.json` with `config`. */
 function dirWithConfig(config: unknown): string {
@@ -16,7 +17,7 @@ describe('stripe-mirror configuration', function () {
   this.timeout(30_000);
 
   it('reads MongoDB from stripe-mirror.config.json when neither flag nor env gives it', async () => {
-    const cwd = dirWithConfig({ mongo: mongoUriFor(testMongoUri(), 'cli_config') });
+    const cwd = dirWithConfig({ mongo: withDatabase(testMongoUri(), 'cli_config') });
     const result = await runCli(['status', '--json'], { cwd });
     expect(result.code, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout)).to.have.property('objects');
@@ -25,12 +26,12 @@ describe('stripe-mirror configuration', function () {
   it('prefers MONGODB_URI over the config file', async () => {
     const port = await freePort();
     const cwd = dirWithConfig({ mongo: `mongodb://127.0.0.1:${port}/unreachable` });
-    const result = await runCli(['status', '--json'], { cwd, env: { MONGODB_URI: mongoUriFor(testMongoUri(), 'cli_config') } });
+    const result = await runCli(['status', '--json'], { cwd, env: { MONGODB_URI: withDatabase(testMongoUri(), 'cli_config') } });
     expect(result.code, result.stderr).to.equal(0);
   });
 
   it('prefers the --mongo flag over MONGODB_URI', async () => {
-    const result = await runCli(['status', '--json', '--mongo', mongoUriFor(testMongoUri(), 'cli_config')], {
+    const result = await runCli(['status', '--json', '--mongo', withDatabase(testMongoUri(), 'cli_config')], {
       env: { MONGODB_URI: 'not-a-uri' },
     });
     expect(result.code, result.stderr).to.equal(0);

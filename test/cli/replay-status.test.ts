@@ -2,8 +2,9 @@ import { readFileSync } from 'node:fs';
 import mongoose from 'mongoose';
 import { fileURLToPath } from 'node:url';
 import { expect } from '../support/chai.js';
+import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';
-import { mongoUriFor, runCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
 
 const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
 
@@ -19,7 +20,7 @@ describe('stripe-mirror replay and status', function () {
   const events = readFileSync(SCENARIO, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as { created: number; data: { object: { id?: string; object: string } } });
 
   before(async () => {
-    mongo = mongoUriFor(testMongoUri(), 'cli_replay');
+    mongo = withDatabase(testMongoUri(), 'cli_replay');
     await mongoose.connection.getClient().db('cli_replay').dropDatabase();
     const result = await runCli(['replay', SCENARIO, '--mongo', mongo, '--json']);
     expect(result.code, result.stderr).to.equal(0);

@@ -5,8 +5,9 @@ import { createStripeMirror } from '../../src/models/mirror.js';
 import { signWebhookPayload } from '../../src/testing/index.js';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { expect } from '../support/chai.js';
+import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';
-import { mongoUriFor, runCli } from './support/cli.js';
+import { runCli } from './support/cli.js';
 
 const SECRET = 'whsec_cli_reprocess_test';
 const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
@@ -28,19 +29,19 @@ describe('stripe-mirror reprocess', function () {
   });
 
   it('applies every stored event again and prints the counts', async () => {
-    const result = await runCli(['reprocess', '--json', '--mongo', mongoUriFor(testMongoUri(), 'cli_reprocess')]);
+    const result = await runCli(['reprocess', '--json', '--mongo', withDatabase(testMongoUri(), 'cli_reprocess')]);
     expect(result.code, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout)).to.include({ matched: 3, failed: 0 });
   });
 
   it('filters by event type with --type', async () => {
-    const result = await runCli(['reprocess', '--json', '--type', 'customer.created', '--mongo', mongoUriFor(testMongoUri(), 'cli_reprocess')]);
+    const result = await runCli(['reprocess', '--json', '--type', 'customer.created', '--mongo', withDatabase(testMongoUri(), 'cli_reprocess')]);
     expect(result.code, result.stderr).to.equal(0);
     expect(JSON.parse(result.stdout)).to.include({ matched: 1 });
   });
 
   it('matches nothing with --failed when every event succeeded', async () => {
-    const result = await runCli(['reprocess', '--failed', '--mongo', mongoUriFor(testMongoUri(), 'cli_reprocess')]);
+    const result = await runCli(['reprocess', '--failed', '--mongo', withDatabase(testMongoUri(), 'cli_reprocess')]);
     expect(result.code, result.stderr).to.equal(0);
     expect(result.stdout).to.match(/^reprocessed 0 events/);
   });

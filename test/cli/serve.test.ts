@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { deliverWebhook } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
+import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';
-import { mongoUriFor, startCli, type CliProcess } from './support/cli.js';
+import { startCli, type CliProcess } from './support/cli.js';
 
 const SECRET = 'whsec_cli_serve_test';
 const SCENARIO = fileURLToPath(new URL('../fixtures/events/current/scenario.ndjson', import.meta.url));
@@ -17,7 +18,7 @@ function scenarioEvent(): { id: string; data: { object: { id: string } } } {
 
 /** Starts `serve` on a free port and returns it with its base URL. */
 async function startServe(dbName: string, ...extra: string[]): Promise<{ cli: CliProcess; url: string }> {
-  const cli = startCli(['serve', '--mongo', mongoUriFor(testMongoUri(), dbName), '--port', '0', '--webhook-secret', SECRET, ...extra]);
+  const cli = startCli(['serve', '--mongo', withDatabase(testMongoUri(), dbName), '--port', '0', '--webhook-secret', SECRET, ...extra]);
   const line = await cli.waitForLine(/^listening on http:\/\//);
   return { cli, url: /(http:\/\/\S+)/.exec(line)?.[1] ?? '' };
 }

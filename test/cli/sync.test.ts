@@ -1,8 +1,9 @@
 import mongoose from 'mongoose';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
+import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';
-import { jsonLines, mongoUriFor, runCli, startCli } from './support/cli.js';
+import { jsonLines, runCli, startCli } from './support/cli.js';
 
 describe('stripe-mirror sync', function () {
   this.timeout(60_000);
@@ -23,7 +24,7 @@ describe('stripe-mirror sync', function () {
   });
 
   const syncArgs = (dbName: string, ...extra: string[]): string[] => [
-    'sync', '--mongo', mongoUriFor(testMongoUri(), dbName), '--stripe-key', fake.apiKey, '--api-base', fake.url,
+    'sync', '--mongo', withDatabase(testMongoUri(), dbName), '--stripe-key', fake.apiKey, '--api-base', fake.url,
     '--types', 'customer', '--rate', '1000', ...extra,
   ];
   const countIn = (dbName: string): Promise<number> =>

@@ -41,3 +41,13 @@ async function findMongodBinary(): Promise<string | undefined> {
     return undefined;
   }
 }
+
+/**
+ * `uri` with its database name replaced, so a test's documents stay apart from the suite's. Works for multi-host
+ * URIs (`mongodb://a:1,b:2/db?replicaSet=rs`), which the WHATWG URL parser refuses.
+ */
+export function withDatabase(uri: string, dbName: string): string {
+  const match = /^(mongodb(?:\+srv)?:\/\/[^/?]+)\/?[^?]*(\?.*)?$/.exec(uri);
+  if (!match?.[1]) throw new Error('the test database URI is not a mongodb:// URI');
+  return `${match[1]}/${dbName}${match[2] ?? ''}`;
+}

@@ -115,13 +115,6 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** The test database server's URI with `dbName` as its database, for a spawned CLI (`--mongo`). */
-export function mongoUriFor(baseUri: string, dbName: string): string {
-  const url = new URL(baseUri);
-  url.pathname = `/${dbName}`;
-  return url.toString();
-}
-
 /** The JSON objects of a `--json` output, one per line. */
 export function jsonLines(stdout: string): Record<string, unknown>[] {
   return stdout
