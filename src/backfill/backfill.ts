@@ -133,8 +133,9 @@ class Run {
   async listConnectedAccounts(): Promise<string[]> {
     const ids: string[] = [];
     const tracker = new ProgressTracker('account', null, { objects: 0, pages: 0 });
+    let expectNew = true;
     for await (const page of listPages(this.#stripe, '/v1/accounts', {}, {}, { bucket: this.#bucket })) {
-      await this.#write([page], null);
+      expectNew = await this.#write([page], null, expectNew);
       ids.push(...page.data.map((a) => a.id));
       const progress = tracker.addPage(page.data.length, page.totalCount);
       this.#options.onProgress?.(progress);
@@ -179,6 +180,7 @@ class Run {
     // written. A checkpoint only ever names a group already in the mirror, and each waits for the previous one, so
     // an older checkpoint never overwrites a newer one.
     let checkpoint: Promise<void> = Promise.resolve();
+    let expectNew = true;
     try {
       for await (const group of readAhead(groupPages(pages, WRITE_BATCH_OBJECTS))) {
         // Another list failed: stop here and leave this checkpoint for the next run to resume from.
@@ -186,7 +188,7 @@ class Run {
           await checkpoint;
           return report('done');
         }
-        await this.#write(group, account);
+        expectNew = await this.#write(group, account, expectNew);
         const progress = group.map((page) => tracker.addPage(page.data.length, page.totalCount));
         const lastId = group.flatMap((page) => page.data).at(-1)?.id;
         await checkpoint;
@@ -212,13 +214,18 @@ class Run {
   /**
    * Writes pages in one sync call. Their objects share the watermark of the earliest fetch: data is never stamped
    * newer than it is, so a webhook that landed between two fetches still wins over the older of them.
+   *
+   * `expectNew` sends the objects as plain inserts first (see `SyncContext.expectNew`): far cheaper for the database
+   * when the mirror does not hold them yet, one more round trip when it does. Returns whether the next write should
+   * expect new objects: whether most of this one were new, so a first backfill inserts and a re-run upserts.
    */
-  async #write(pages: readonly ListPage[], account: string | null): Promise<void> {
+  async #write(pages: readonly ListPage[], account: string | null, expectNew: boolean): Promise<boolean> {
     const objects = pages.flatMap((page) => page.data);
-    if (objects.length === 0) return;
+    if (objects.length === 0) return expectNew;
     this.#raiseRateForLiveData(objects);
     const watermark = Math.min(...pages.map((page) => page.fetchedAt));
-    await this.#options.mirror.sync(objects, { source: 'backfill', watermark, stripeAccount: account });
+    const report = await this.#options.mirror.sync(objects, { source: 'backfill', watermark, stripeAccount: account, expectNew });
+    return report.upserted * 2 >= report.ids.length;
   }
 
   /** Live keys may send 100 reads/s; the data says which mode the key is in. */

@@ -25,7 +25,9 @@ interface BatchOutcome {
 }
 
 /**
- * Applies planned writes with one unordered `bulkWrite` per batch of `batchSize` (default 1,000).
+ * Applies planned writes with one unordered `bulkWrite` per batch of `batchSize` (default 1,000). Writes that
+ * carry their `document` (the call expected new documents) are sent as plain inserts; those whose id is stored
+ * conflict and are retried as guarded upserts, exactly like a guarded upsert that lost an insert race.
  *
  * A write whose guard misses because the stored document is newer falls through to an insert that collides with
  * the `_id` index (E11000): that is a stale write, counted in `stale`, not an error. Two writers inserting the same
@@ -74,9 +76,9 @@ async function writeRetryingConflicts(
   session: ClientSession | undefined,
   unsent: readonly string[],
 ): Promise<BatchOutcome> {
-  const first = await upsertAll(collection, batch, session, unsent);
+  const first = await writeAll(collection, batch, session, unsent, true);
   if (first.conflicts.length === 0) return { ...first, stale: 0, tombstonesToMark: [] };
-  const retried = await upsertAll(collection, first.conflicts, session, unsent);
+  const retried = await writeAll(collection, first.conflicts, session, unsent, false);
   return {
     upserted: first.upserted + retried.upserted,
     modified: first.modified + retried.modified,
@@ -85,19 +87,24 @@ async function writeRetryingConflicts(
   };
 }
 
-/** One unordered bulkWrite of guarded upserts; E11000 on `_id` is returned as a conflict, anything else thrown. */
-async function upsertAll(
+/**
+ * One unordered bulkWrite of guarded upserts (and, when `inserts`, plain inserts of the writes that carry their
+ * `document`); E11000 on `_id` is returned as a conflict, anything else thrown. An insert that conflicts found its
+ * document stored: its retry as a guarded upsert decides whether it applies or is stale.
+ */
+async function writeAll(
   collection: Collection,
   batch: readonly PlannedWrite[],
   session: ClientSession | undefined,
   unsent: readonly string[],
+  inserts: boolean,
 ): Promise<{ upserted: number; modified: number; conflicts: PlannedWrite[] }> {
   try {
     const result = await collection.bulkWrite(
-      batch.map((write) => updateOne(write, true)),
+      batch.map((write) => (inserts && write.document ? insertOne(write.document) : updateOne(write, true))),
       { ordered: false, ...(session ? { session } : {}) },
     );
-    return { upserted: result.upsertedCount, modified: result.modifiedCount, conflicts: [] };
+    return { upserted: result.insertedCount + result.upsertedCount, modified: result.modifiedCount, conflicts: [] };
   } catch (error) {
     if (!isWriteErrorsOnly(error)) throw new SyncWriteError([...batch.map((write) => write.id), ...unsent], error);
     const conflicts: PlannedWrite[] = [];
@@ -108,7 +115,8 @@ async function upsertAll(
       else failed.push(write?.id ?? `#${writeError.index}`);
     }
     if (failed.length > 0) throw new SyncWriteError([...failed, ...unsent], error);
-    return { upserted: error.result.upsertedCount, modified: error.result.modifiedCount, conflicts };
+    const { insertedCount, upsertedCount, modifiedCount } = error.result;
+    return { upserted: insertedCount + upsertedCount, modified: modifiedCount, conflicts };
   }
 }
 
@@ -123,12 +131,15 @@ async function writeInTransaction(
     const found = await collection.find(idIn(ids), { projection: { _id: 1 }, session }).toArray();
     const existing = new Set(found.map((document) => String(document._id)));
     const result = await collection.bulkWrite(
-      batch.map((write) => updateOne(write, !existing.has(write.id))),
+      batch.map((write) => {
+        if (existing.has(write.id)) return updateOne(write, false);
+        return write.document ? insertOne(write.document) : updateOne(write, true);
+      }),
       { ordered: false, session },
     );
     const stale = existing.size - result.matchedCount;
     return {
-      upserted: result.upsertedCount,
+      upserted: result.insertedCount + result.upsertedCount,
       modified: result.modifiedCount,
       stale,
       tombstonesToMark: stale > 0 ? batch.filter((w) => w.tombstone && existing.has(w.id)).map((w) => w.id) : [],
@@ -159,6 +170,10 @@ async function markDeleted(
 
 function updateOne(write: PlannedWrite, upsert: boolean): AnyBulkWriteOperation<Document> {
   return { updateOne: { filter: write.filter, update: write.update, upsert } };
+}
+
+function insertOne(document: Document): AnyBulkWriteOperation<Document> {
+  return { insertOne: { document } };
 }
 
 function idIn(ids: readonly string[]): Document {

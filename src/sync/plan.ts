@@ -10,6 +10,11 @@ export interface PlannedWrite {
   readonly tombstone: boolean;
   readonly filter: Document;
   readonly update: Document;
+  /**
+   * The whole document as the upsert would store it when `id` is not stored yet, set when the call expects new
+   * documents (`context.expectNew`) and the write may be a plain insert: not a tombstone, not a type sharing ids.
+   */
+  readonly document?: Document;
 }
 
 /**
@@ -92,7 +97,11 @@ export function planStripeWrites(
     sourceId: context.sourceId ?? null,
     apiVersion: context.apiVersion ?? null,
   };
+  const expectNew = context.expectNew === true;
   return [...winners].map(([id, { objectType, fields, rank, tombstone }]) => {
+    if (expectNew && !tombstone && !canonicalOf(objectType) && !aliasOf.has(objectType)) {
+      return insertFirst(id, documentOf(id, fields, mirror, rank), watermark, rank);
+    }
     const set = setOf(fields, tombstone, mirror, rank);
     const filter = guardFilter(id, watermark, rank);
     const canonical = canonicalOf(objectType);
@@ -160,6 +169,50 @@ function setOf(fields: PlainObject, tombstone: boolean, mirror: Mirror, rank: nu
     set.deleted = true;
     set['_mirror.deletedAt'] = mirror.syncedAt;
   }
+  return set;
+}
+
+/**
+ * The document a new object is stored as: exactly what {@link setOf}'s upsert would create (`_id`, the Stripe fields,
+ * `stripeAccount`, `_mirror`), built once. The guarded upsert it falls back to when the id turns out to be stored is
+ * derived from it only then, so a batch of new objects never builds its `$set`s.
+ */
+function documentOf(id: string, fields: PlainObject, mirror: Mirror, rank: number): PlainObject {
+  return {
+    _id: id,
+    ...(Object.hasOwn(fields, 'deleted') ? withoutDeleted(fields) : fields),
+    stripeAccount: mirror.stripeAccount,
+    _mirror: {
+      watermark: mirror.watermark,
+      syncedAt: mirror.syncedAt,
+      source: mirror.source,
+      sourceId: mirror.sourceId,
+      apiVersion: mirror.apiVersion,
+      rank,
+    },
+  };
+}
+
+function insertFirst(id: string, document: PlainObject, watermark: number, rank: number): PlannedWrite {
+  let filter: Document | undefined;
+  let update: Document | undefined;
+  return {
+    id,
+    tombstone: false,
+    document,
+    get filter() {
+      return (filter ??= guardFilter(id, watermark, rank));
+    },
+    get update() {
+      return (update ??= { $set: setFromDocument(document) });
+    },
+  };
+}
+
+/** The `$set` of {@link setOf} again, from a document of {@link documentOf}: its fields, `_mirror` as paths. */
+function setFromDocument(document: PlainObject): PlainObject {
+  const { _id: _ignored, _mirror, ...set } = document;
+  for (const [key, value] of Object.entries(_mirror as PlainObject)) set[`_mirror.${key}`] = value;
   return set;
 }
 

@@ -40,6 +40,13 @@ export interface SyncContext {
   apiVersion?: string | null;
   /** Tombstone the objects passed (not the objects nested in them), as `*.deleted` events require. */
   deleted?: boolean;
+  /**
+   * Most documents of this call are not stored yet (a first backfill): each is sent as a plain insert, and only
+   * those that turn out to be stored are retried as guarded upserts. An insert costs the database far less than an
+   * upsert; a stored document costs one more round trip. The result and the ordering guarantees are the same.
+   * Default false.
+   */
+  expectNew?: boolean;
   /** Run the writes in this session (a transaction, for example). */
   session?: ClientSession;
 }

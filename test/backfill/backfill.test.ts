@@ -3,6 +3,7 @@ import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillPro
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
+import { testMongoUri } from '../support/setup.js';
 
 /** Query of every GET the fake received on `path`, in order. */
 function listQueries(fake: FakeStripe, path: string): URLSearchParams[] {
@@ -70,6 +71,28 @@ describe('backfill()', () => {
     const report = await backfill({ mirror, types: ['customer'], ratePerSecond: 1000 });
     expect(listQueries(fake, '/v1/customers')[before]?.has('starting_after')).to.equal(false);
     expect(report.lists[0]).to.include({ objects: 150, outcome: 'done' });
+  });
+
+  it('inserts the objects of a first run, and upserts once a run finds them stored', async () => {
+    fake.generate('customer', 2500);
+    const connection = await mongoose.createConnection(testMongoUri(), { dbName: 'stripe_mirror_test', monitorCommands: true }).asPromise();
+    const commands: string[] = [];
+    connection.getClient().on('commandStarted', ({ commandName, command }) => {
+      if (['insert', 'update'].includes(commandName) && command[commandName] === 'stripe_objects') commands.push(commandName);
+    });
+    try {
+      const watched = createStripeMirror({ connection, stripe: fake.client() });
+      await backfill({ mirror: watched, types: ['customer'], ratePerSecond: 1000 });
+      expect(commands).to.deep.equal(['insert', 'insert', 'insert']);
+
+      commands.length = 0;
+      await backfill({ mirror: watched, types: ['customer'], ratePerSecond: 1000 });
+      // The first group's inserts all conflict and are applied as guarded upserts; the next groups upsert at once.
+      expect(commands).to.deep.equal(['insert', 'update', 'update', 'update']);
+      expect(await customers()).to.equal(2500);
+    } finally {
+      await connection.close();
+    }
   });
 
   it('waits out a 429 in the middle of pagination for the Retry-After it was given', async () => {

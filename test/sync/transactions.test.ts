@@ -44,6 +44,18 @@ describe('syncStripeObjects(): inside a transaction', () => {
     expect(await storedStripeFields('cus_tx2')).to.include({ object: 'customer' });
   });
 
+  it('inserts new documents and upserts stored ones when the call expects new documents', async () => {
+    await sync([{ id: 'cus_tx', object: 'customer', name: 'old' }], { watermark: T });
+    const report = await syncInTransaction(
+      [{ id: 'cus_tx', object: 'customer', name: 'new' }, { id: 'cus_tx2', object: 'customer', name: 'fresh' }],
+      { watermark: T + 1, expectNew: true },
+    );
+
+    expect(report).to.deep.equal({ upserted: 1, modified: 1, stale: 0, ids: ['cus_tx', 'cus_tx2'] });
+    expect(await storedStripeFields('cus_tx')).to.include({ name: 'new' });
+    expect(await storedStripeFields('cus_tx2')).to.include({ name: 'fresh' });
+  });
+
   it('marks a document deleted from a stale tombstone', async () => {
     await sync([{ id: 'cus_tx', object: 'customer', name: 'newer' }], { watermark: T + 5 });
     await syncInTransaction([{ id: 'cus_tx', object: 'customer', name: 'older' }], { watermark: T, deleted: true });
