@@ -25,6 +25,15 @@ export function isPlainObject(value: unknown): value is Doc {
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * A document's own field: `doc[key]`, but never a property inherited from `Object.prototype`, so `__proto__`,
+ * `constructor` or `toString` in a path name fields like any other (MongoDB has no prototype) and an update can
+ * never reach, let alone change, the prototype shared by every object of the process.
+ */
+export function ownField(doc: Doc, key: string): unknown {
+  return Object.hasOwn(doc, key) ? doc[key] : undefined;
+}
+
 /** True when the string is a non-negative array index (`'0'`, `'12'`). */
 export function isIndex(part: string): boolean {
   if (part.length === 0 || part.length > 9) return false;
@@ -56,7 +65,7 @@ export function collectPathValues(doc: unknown, parts: readonly string[], start 
       out.push(undefined);
       return out;
     }
-    current = current[part];
+    current = ownField(current, part);
   }
   out.push(current);
   return out;

@@ -1,6 +1,6 @@
 import { Query } from 'mingo';
 import { MongoCommandError } from './errors.js';
-import { type Doc, deepCopy, isPlainObject, setField, splitPath } from './paths.js';
+import { type Doc, deepCopy, isPlainObject, ownField, setField, splitPath } from './paths.js';
 
 /**
  * Find projections: inclusion (`{ a: 1, 'b.c': 1 }`) and exclusion (`{ a: 0 }`) are applied here so `.`/`$` keys in
@@ -39,16 +39,17 @@ export function project(doc: Doc, projection: Doc | undefined): Doc {
 function includePath(source: unknown, target: Doc, parts: readonly string[], i: number): void {
   if (!isPlainObject(source)) return;
   const part = parts[i] as string;
-  if (!(part in source)) return;
+  if (!Object.hasOwn(source, part)) return;
   const value = source[part];
   if (i === parts.length - 1) {
     setField(target, part, deepCopy(value));
     return;
   }
   if (Array.isArray(value)) {
-    const existing = Array.isArray(target[part]) ? (target[part] as unknown[]) : [];
+    const existing = ownField(target, part);
+    const elements = Array.isArray(existing) ? (existing as unknown[]) : [];
     const projected = value.filter(isPlainObject).map((element, index) => {
-      const into = isPlainObject(existing[index]) ? (existing[index] as Doc) : {};
+      const into = isPlainObject(elements[index]) ? (elements[index] as Doc) : {};
       includePath(element, into, parts, i + 1);
       return into;
     });
@@ -56,7 +57,8 @@ function includePath(source: unknown, target: Doc, parts: readonly string[], i: 
     return;
   }
   if (!isPlainObject(value)) return;
-  const into = isPlainObject(target[part]) ? (target[part] as Doc) : {};
+  const current = ownField(target, part);
+  const into = isPlainObject(current) ? current : {};
   setField(target, part, into);
   includePath(value, into, parts, i + 1);
 }
@@ -70,5 +72,5 @@ function removePath(target: unknown, parts: readonly string[]): void {
   const [head, ...rest] = parts;
   if (head === undefined) return;
   if (rest.length === 0) delete target[head];
-  else removePath(target[head], rest);
+  else removePath(ownField(target, head), rest);
 }

@@ -2,7 +2,7 @@ import { Query } from 'mingo';
 import { bsonTag } from './bson-tag.js';
 import { TypeRank, compareValues, isNumeric, typeRank, valuesEqual } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
-import { type Doc, isIndex, isPlainObject, splitPath } from './paths.js';
+import { type Doc, isIndex, isPlainObject, ownField, splitPath } from './paths.js';
 
 /**
  * MongoDB query matching with MongoDB's comparison rules (see compare.ts). Written here rather than taken from mingo
@@ -277,7 +277,7 @@ function walk(value: unknown, parts: readonly string[], i: number, test: Predica
     }
     return false;
   }
-  if (isPlainObject(value)) return walk(value[part], parts, i + 1, test, state, index, expand);
+  if (isPlainObject(value)) return walk(ownField(value, part), parts, i + 1, test, state, index, expand);
   return walk(undefined, parts, parts.length, test, state, index, expand);
 }
 

@@ -1,11 +1,12 @@
 import { MongoCommandError } from './errors.js';
-import { type Doc, isIndex, isPlainObject, setField } from './paths.js';
+import { type Doc, isIndex, isPlainObject, ownField, setField } from './paths.js';
 import { matches } from './query.js';
 
 /**
  * Where an update path lands: `a.b`, `a.0.b`, positional `a.$.b` (the index the query matched), `a.$[].b` (every
  * element) and `a.$[id].b` (elements passing the arrayFilter named `id`). Returns (parent, key) pairs, creating
- * missing intermediate documents when asked, and refusing to traverse scalars with PathNotViable as MongoDB does.
+ * missing intermediate documents when asked, and refusing to traverse scalars (null included: `{ a: null }` gets no
+ * `a.b`) with PathNotViable as MongoDB does.
  *
  * ```ts
  * resolveTargets({ a: [{ b: 1 }, { b: 2 }] }, ['a', '$[]', 'b'], { isInsert: false }, true); // two targets
@@ -24,9 +25,9 @@ export interface Target {
   key: string;
 }
 
-/** Reads `container[key]` for documents and arrays alike. */
+/** Reads `container[key]` for documents (own fields only) and arrays alike. */
 export function getChild(container: Container, key: string): unknown {
-  return Array.isArray(container) ? container[Number(key)] : container[key];
+  return Array.isArray(container) ? container[Number(key)] : ownField(container, key);
 }
 
 /** Writes `container[key]`, padding arrays with null as MongoDB does. */
@@ -82,7 +83,7 @@ function visit(container: Container, parts: readonly string[], i: number, contex
       continue;
     }
     let next = getChild(container, key);
-    if (next === undefined || next === null) {
+    if (next === undefined) {
       if (!create) continue;
       next = {};
       setChild(container, key, next);

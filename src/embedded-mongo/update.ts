@@ -3,7 +3,7 @@ import { compareValues, identical, isNumeric, valuesEqual } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
 import { bsonAggregator } from './mingo-context.js';
 import { addNumbers, multiplyNumbers } from './numeric.js';
-import { type Doc, deepCopy, isPlainObject, setField, splitPath } from './paths.js';
+import { type Doc, deepCopy, isPlainObject, ownField, setField, splitPath } from './paths.js';
 import { isOperatorObject, matches } from './query.js';
 import { sortDocuments } from './sort.js';
 import { type Target, type TargetContext, getChild, resolveTargets, setChild } from './update-targets.js';
@@ -92,14 +92,68 @@ function applyOperators(doc: Doc, update: Doc, context: UpdateContext): boolean 
       if (op === '$bit') throw unsupported('the $bit update operator');
       throw new MongoCommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
     }
-    for (const [path, arg] of Object.entries(fields)) {
-      const create = op !== '$unset' && op !== '$pull' && op !== '$pullAll' && op !== '$pop';
+    if (op === '$set' || (op === '$setOnInsert' && context.isInsert)) {
+      for (const path in fields) changed = setPath(doc, path, fields[path], context) || changed;
+      continue;
+    }
+    const create = op !== '$unset' && op !== '$pull' && op !== '$pullAll' && op !== '$pop';
+    for (const path in fields) {
       for (const target of resolveTargets(doc, splitPath(path), context, create)) {
-        changed = apply(target, arg, context) || changed;
+        changed = apply(target, fields[path], context) || changed;
       }
     }
   }
   return changed;
+}
+
+/**
+ * `$set` of one path. Plain field names through plain sub-documents (`email`, `_mirror.watermark`), the shape of
+ * nearly every write, are walked directly, without the target list resolveTargets builds; positional and `$`
+ * parts, arrays, `__proto__` and scalars in the way take the general route, which owns their semantics and errors.
+ */
+function setPath(doc: Doc, path: string, value: unknown, context: UpdateContext): boolean {
+  const parts = splitPath(path);
+  const parent = plainParts(parts) ? plainParent(doc, parts) : undefined;
+  if (parent === undefined) {
+    let changed = false;
+    for (const target of resolveTargets(doc, parts, context, true)) changed = setValue(target, value) || changed;
+    return changed;
+  }
+  const key = parts[parts.length - 1] as string;
+  const old = ownField(parent, key);
+  if (old !== undefined && identical(old, value)) return false;
+  parent[key] = value;
+  return true;
+}
+
+/** True when no part is empty, `__proto__` or starts with `$` (positional, array filters, operator-like names). */
+function plainParts(parts: readonly string[]): boolean {
+  for (const part of parts) {
+    if (part === '' || part === '__proto__' || part.charCodeAt(0) === 36) return false;
+  }
+  return true;
+}
+
+/**
+ * The document holding the last part of `parts`, creating missing intermediate documents as resolveTargets does;
+ * undefined when an array or a scalar (null too) is in the way (the general route handles or refuses those).
+ */
+function plainParent(doc: Doc, parts: readonly string[]): Doc | undefined {
+  let parent = doc;
+  for (let i = 0; i < parts.length - 1; i++) {
+    const part = parts[i] as string;
+    const next = ownField(parent, part);
+    if (next === undefined) {
+      const created: Doc = {};
+      parent[part] = created;
+      parent = created;
+    } else if (isPlainObject(next)) {
+      parent = next;
+    } else {
+      return undefined;
+    }
+  }
+  return parent;
 }
 
 /** Every path an operator update names (the `$rename` targets included), in statement order. */

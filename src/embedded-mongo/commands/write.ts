@@ -1,13 +1,14 @@
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import { type UpdateSpec, deleteDocuments, refuseUnsupportedOptions, updateDocuments } from '../operations.js';
-import { type Doc, deepCopy, isPlainObject } from '../paths.js';
+import { type Doc, isPlainObject } from '../paths.js';
 import { withIdFirst } from '../upsert-seed.js';
 import { type CommandContext, type CommandHandler, collectionName } from './context.js';
 
 /**
  * Write commands: insert, update and delete, as the driver sends them (statements in a document sequence).
  * `ordered` (default true) stops at the first failing statement; unordered runs them all. Failures are reported in
- * `writeErrors` with the statement's `index`, never as a failed command.
+ * `writeErrors` with the statement's `index`, never as a failed command. Inserted documents are stored as decoded,
+ * without a copy: each command is freshly decoded BSON, and stored documents are never mutated in place.
  *
  * ```ts
  * // { n: 1, nModified: 0, upserted: [{ index: 0, _id: 'x' }], ok: 1 }
@@ -55,7 +56,7 @@ const insert: CommandHandler = (command, context) => {
   let n = 0;
   const writeErrors = runStatements(command, documents, context, (doc) => {
     if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
-    collection.insert(withIdFirst(deepCopy(doc)));
+    collection.insert(withIdFirst(doc));
     n++;
   });
   return withErrors({ n, ok: 1 }, writeErrors);
