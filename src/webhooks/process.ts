@@ -11,7 +11,8 @@ export type ProcessOutcome =
 /**
  * Applies an event this process holds the lease on and records the outcome: `processed`/`ignored`, or `failed`
  * with the scrubbed error and the time of the next attempt (`dead` once `maxAttempts` is reached when `deadLetter`).
- * Costs one round trip beyond the apply itself. Throws only when the event log cannot record the outcome.
+ * Costs at most one round trip beyond the apply itself (concurrent `processed`/`ignored` marks share one, see
+ * `markDone`). Throws only when the event log cannot record the outcome.
  */
 export async function processClaimed(
   claimed: ClaimedEvent,

@@ -8,6 +8,8 @@ import {
   isStripeEvent,
   WebhookHookError,
 } from '../../src/webhooks/index.js';
+import { defaultMirror } from '../../src/models/mirror.js';
+import { events } from '../../src/webhooks/event-log.js';
 import { collection, deliver, fixtureEvents, SECRET, startWebhookServer } from './support.js';
 
 /** A fixture event typed as the SDK's event (the fixtures are checked with the library's own guard). */
@@ -79,7 +81,43 @@ describe('ingestStripeEvent()', () => {
     expect(await ingestStripeEvent(bare)).to.include({ status: 'ignored', duplicate: false, report: null });
     expect(await collection('stripe_events').findOne({ _id: bare.id })).to.include({ status: 'ignored' });
   });
+
+  it('marks concurrently ingested events done with shared writes, each with its own outcome', async () => {
+    const copies = Array.from({ length: 20 }, (_, i) => withIds(event, `evt_ingest_many_${i}`, `cus_ingest_many_${i}`));
+    const bare = { ...structuredClone(event), id: 'evt_ingest_many_bare', data: { object: { object: 'balance' } } } as unknown as Stripe.Event;
+    const marks = await countingMarkWrites(() => Promise.all([...copies, bare].map((copy) => ingestStripeEvent(copy))));
+    expect(marks).to.be.within(2, copies.length);
+    const stored = await collection('stripe_events').find({}, { projection: { status: 1, processedAt: 1 } }).toArray();
+    expect(stored.filter((doc) => doc.status === 'processed' && doc.processedAt instanceof Date)).to.have.length(copies.length);
+    expect(stored.find((doc) => doc._id === bare.id)).to.include({ status: 'ignored' });
+  });
 });
+
+/** The event with its own event id and object id. */
+function withIds(event: Stripe.Event, eventId: string, objectId: string): Stripe.Event {
+  const copy = structuredClone(event);
+  return { ...copy, id: eventId, data: { ...copy.data, object: { ...copy.data.object, id: objectId } } } as Stripe.Event;
+}
+
+/** Runs `work` and counts the `bulkWrite` calls on the event log (done marks), through the mirror's own collection. */
+async function countingMarkWrites(work: () => Promise<unknown>): Promise<number> {
+  const log = events(defaultMirror());
+  const bulkWrite = log.bulkWrite.bind(log);
+  let calls = 0;
+  Object.defineProperty(log, 'bulkWrite', {
+    configurable: true,
+    value: (...args: Parameters<typeof bulkWrite>) => {
+      calls += 1;
+      return bulkWrite(...args);
+    },
+  });
+  try {
+    await work();
+  } finally {
+    delete (log as { bulkWrite?: unknown }).bulkWrite;
+  }
+  return calls;
+}
 
 describe('WebhookHandler.ingest()', () => {
   const event = fixture('invoice.paid.json');
