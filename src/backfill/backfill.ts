@@ -30,8 +30,10 @@ export interface BackfillOptions {
   readonly types?: readonly string[];
   /** Only objects created at or after this time (`created[gte]`). */
   readonly since?: Date;
-  /** After the lists, apply `/v1/events` newer than the last processed event through the webhook path. */
+  /** After the lists, apply `/v1/events` after the catch-up checkpoint through the webhook path (see catch-up.ts). */
   readonly catchUp?: boolean;
+  /** How far before the newest processed event a first catch-up starts; default 3 days (Stripe's retry period). */
+  readonly catchUpLookbackSeconds?: number;
   /** A Connect account to sync instead of the platform. */
   readonly account?: string;
   /** The platform and then every connected account (`/v1/accounts`). */
@@ -106,7 +108,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillReport
   if (options.catchUp) {
     for (const account of accounts) {
       catchUp.push(
-        await catchUpEvents({ mirror: options.mirror, stripe, bucket, account, onProgress: options.onProgress, onWarning: options.onWarning }),
+        await catchUpEvents({
+          mirror: options.mirror, stripe, bucket, account, lookbackSeconds: options.catchUpLookbackSeconds,
+          onProgress: options.onProgress, onWarning: options.onWarning,
+        }),
       );
     }
   }

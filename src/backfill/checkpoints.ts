@@ -1,6 +1,6 @@
 import type { Connection } from 'mongoose';
 
-/** The collection holding one checkpoint per (account, type). */
+/** The collection holding one checkpoint per (account, type), and the catch-up's per account. */
 export const CHECKPOINT_COLLECTION = 'stripe_sync_checkpoints';
 
 /** Progress of one (account, type) list, as stored. */
@@ -19,6 +19,45 @@ export interface Checkpoint {
   updatedAt: Date;
 }
 
+/** The `type` of catch-up checkpoints: plural, so no listable object type (all singular) shares their key. */
+const CATCH_UP_TYPE = 'events';
+
+/**
+ * A point in an account's `/v1/events` list: just after the event `id`, or, with `id` null, the first event created at
+ * `created` or later (where a catch-up starts when it has no event to list after).
+ */
+export interface EventPosition {
+  readonly id: string | null;
+  readonly created: number;
+}
+
+/**
+ * The catch-up's progress through one account's events, as stored (`_id` `platform:events`): the position
+ * (`lastId`, `lastCreated`) up to which a catch-up has listed and ingested every event, so the next one lists only
+ * after it, whatever webhooks delivered meanwhile.
+ */
+export interface CatchUpCheckpoint {
+  _id: string;
+  account: string | null;
+  type: typeof CATCH_UP_TYPE;
+  /** The newest event ingested with every one before it; null when a catch-up starts at `lastCreated` and has none yet. */
+  lastId: string | null;
+  lastCreated: number;
+  /** False while a catch-up is under way or after one stopped on a failure. */
+  done: boolean;
+  /** Events listed and pages fetched by the catch-up that wrote this. */
+  objects: number;
+  pages: number;
+  updatedAt: Date;
+}
+
+/** Counts of the catch-up that saves a position. */
+export interface CatchUpProgress {
+  readonly objects: number;
+  readonly pages: number;
+  readonly done: boolean;
+}
+
 /** Where one (account, type) list starts in this run. */
 export interface StartPoint {
   readonly key: string;
@@ -31,7 +70,8 @@ export interface StartPoint {
 /**
  * Checkpoints of a resumable backfill in `stripe_sync_checkpoints`, written after each page lands in the mirror.
  * A run whose checkpoints are not all done was interrupted: the next run skips the finished types and continues the
- * others after their last id. When every checkpoint is done, the next run starts over (a fresh full pass).
+ * others after their last id. When every checkpoint is done, the next run starts over (a fresh full pass). The same
+ * collection holds one catch-up checkpoint per account (`platform:events`), which list runs never read or reset.
  *
  * ```ts
  * const store = new CheckpointStore(mirror.connection);
@@ -48,6 +88,11 @@ export class CheckpointStore {
   /** The key of an (account, type) pair: `platform:customer`, `acct_123:charge`. */
   static key(account: string | null, type: string): string {
     return `${account ?? 'platform'}:${type}`;
+  }
+
+  /** The key of an account's catch-up checkpoint: `platform:events`, `acct_123:events`. */
+  static catchUpKey(account: string | null): string {
+    return CheckpointStore.key(account, CATCH_UP_TYPE);
   }
 
   /** Decides, for each pair (in order), whether to skip it, resume it or start it over, and records the decision. */
@@ -94,12 +139,39 @@ export class CheckpointStore {
     await this.#collection().updateOne({ _id: key }, { $set: { done: true, updatedAt: new Date() } });
   }
 
-  /** Every stored checkpoint (for `status`). */
-  async all(): Promise<Checkpoint[]> {
-    return this.#collection().find({}).toArray();
+  /** Where the last catch-up of `account` got to, or null when none ran. */
+  async catchUpPosition(account: string | null): Promise<EventPosition | null> {
+    const saved = await this.#catchUpCollection().findOne({ _id: CheckpointStore.catchUpKey(account) });
+    return saved ? { id: saved.lastId, created: saved.lastCreated } : null;
+  }
+
+  /** Records how far a catch-up of `account` got; everything before `position` must already be ingested. */
+  async saveCatchUp(account: string | null, position: EventPosition, progress: CatchUpProgress): Promise<void> {
+    const key = CheckpointStore.catchUpKey(account);
+    const checkpoint: CatchUpCheckpoint = {
+      _id: key, account, type: CATCH_UP_TYPE, lastId: position.id, lastCreated: position.created, ...progress, updatedAt: new Date(),
+    };
+    await this.#catchUpCollection().replaceOne({ _id: key }, checkpoint, { upsert: true });
+  }
+
+  /** When the earliest stored list run of `account` started (unix seconds), or null when no list ran. */
+  async listsStartedAt(account: string | null): Promise<number | null> {
+    const [earliest] = await this.#collection()
+      .find({ account, type: { $ne: CATCH_UP_TYPE } }, { sort: { startedAt: 1 }, limit: 1, projection: { startedAt: 1 } })
+      .toArray();
+    return earliest ? Math.floor(earliest.startedAt.getTime() / 1000) : null;
+  }
+
+  /** Every stored checkpoint, the lists' and the catch-ups' (for `status`). */
+  async all(): Promise<(Checkpoint | CatchUpCheckpoint)[]> {
+    return this.#connection.collection<Checkpoint | CatchUpCheckpoint>(CHECKPOINT_COLLECTION).find({}).toArray();
   }
 
   #collection() {
     return this.#connection.collection<Checkpoint>(CHECKPOINT_COLLECTION);
+  }
+
+  #catchUpCollection() {
+    return this.#connection.collection<CatchUpCheckpoint>(CHECKPOINT_COLLECTION);
   }
 }

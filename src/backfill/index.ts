@@ -1,10 +1,10 @@
 export { backfill, DEFAULT_RATE } from './backfill.js';
 export type { BackfillOptions, BackfillReport, ListReport } from './backfill.js';
 export type { BackfillProgress } from './progress.js';
-export type { CatchUpReport } from './catch-up.js';
-export { catchUpEvents, EVENT_RETENTION_SECONDS } from './catch-up.js';
+export type { CatchUpOptions, CatchUpReport } from './catch-up.js';
+export { catchUpEvents, DEFAULT_LOOKBACK_SECONDS, EVENT_RETENTION_SECONDS } from './catch-up.js';
 export { CheckpointStore, CHECKPOINT_COLLECTION } from './checkpoints.js';
-export type { Checkpoint } from './checkpoints.js';
+export type { CatchUpCheckpoint, Checkpoint, EventPosition } from './checkpoints.js';
 export { TokenBucket } from './rate-limiter.js';
 export { resolveListTargets } from './types.js';
 export type { ListTarget } from './types.js';

@@ -18,7 +18,7 @@ export const syncCommand: Command = {
     ['--stripe-key KEY', 'Stripe secret or restricted key (env STRIPE_SECRET_KEY)'],
     ['--types LIST', 'comma-separated object types (default: every listable type)'],
     ['--since DATE', 'only objects created at or after DATE (ISO date or unix seconds)'],
-    ['--catch-up', 'then apply /v1/events newer than the last processed event (Stripe keeps 30 days)'],
+    ['--catch-up', 'then apply /v1/events after the catch-up checkpoint (first run: 3 days before the last processed event; Stripe keeps 30 days)'],
     ['--account ACCT', 'sync this Connect account instead of the platform'],
     ['--all-accounts', 'sync the platform and every connected account'],
     ['--api-base URL', 'send API requests to another host, e.g. a local fake (http allowed; env STRIPE_API_BASE)'],
