@@ -5,6 +5,7 @@ export const MongoErrorCodes = {
   BadValue: 2,
   FailedToParse: 9,
   TypeMismatch: 14,
+  InvalidBSON: 22,
   InvalidOptions: 72,
   IllegalOperation: 20,
   NamespaceNotFound: 26,

@@ -2,6 +2,7 @@ import { keyString } from './compare.js';
 import { MongoCommandError } from './errors.js';
 import { type IndexSpec, UniqueIndex, duplicateKeyError } from './indexes.js';
 import type { Doc } from './paths.js';
+import { RawDocument } from './raw-document.js';
 
 /** Undo step recorded while a transaction is open; run in reverse order on abort. */
 export type UndoStep = () => void;
@@ -9,9 +10,83 @@ export type UndoStep = () => void;
 const idIndexSpec: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 /**
+ * A collection's documents by `_id` key, where an entry may still be a `RawDocument` (inserted bytes not decoded
+ * yet). Reading an entry (`get`, `values`, `entries`, iteration, `forEach`) decodes it once and puts the decoded
+ * document in its place, so callers only ever see decoded documents; `has`, `size`, `keys` and `delete` never
+ * decode. Materializing is not a visible mutation: the raw entry had no object anyone could hold.
+ */
+export class DocumentMap extends Map<string, Doc> {
+  /** How many entries are still raw: at 0, reads take Map's own (faster) iterators. */
+  private raw = 0;
+
+  /** Stores an undecoded document. */
+  setRaw(key: string, raw: RawDocument): void {
+    this.forget(key);
+    super.set(key, raw as unknown as Doc);
+    this.raw++;
+  }
+
+  override set(key: string, doc: Doc): this {
+    this.forget(key);
+    return super.set(key, doc);
+  }
+
+  override delete(key: string): boolean {
+    this.forget(key);
+    return super.delete(key);
+  }
+
+  override clear(): void {
+    this.raw = 0;
+    super.clear();
+  }
+
+  override get(key: string): Doc | undefined {
+    return this.materialize(key, super.get(key));
+  }
+
+  override entries(): MapIterator<[string, Doc]> {
+    return this.raw === 0 ? super.entries() : this.materializedEntries();
+  }
+
+  override values(): MapIterator<Doc> {
+    return this.raw === 0 ? super.values() : this.materializedValues();
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, Doc]> {
+    return this.entries();
+  }
+
+  override forEach(callback: (value: Doc, key: string, map: Map<string, Doc>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.entries()) callback.call(thisArg, value, key, this);
+  }
+
+  private *materializedEntries(): MapIterator<[string, Doc]> {
+    for (const [key, value] of super.entries()) yield [key, this.materialize(key, value)];
+  }
+
+  private *materializedValues(): MapIterator<Doc> {
+    for (const [key, value] of super.entries()) yield this.materialize(key, value);
+  }
+
+  private materialize<T extends Doc | undefined>(key: string, value: T): T {
+    if (!(value instanceof RawDocument)) return value;
+    const doc = value.decode();
+    super.set(key, doc);
+    this.raw--;
+    return doc as T;
+  }
+
+  private forget(key: string): void {
+    if (this.raw > 0 && super.get(key) instanceof RawDocument) this.raw--;
+  }
+}
+
+/**
  * One collection: documents in a Map keyed by their `_id` (MongoDB equality, see `keyString`), in insertion
  * (natural) order, plus index metadata and unique-index maps. All mutations go through insert/replace/remove so
- * indexes and the transaction undo log stay consistent.
+ * indexes and the transaction undo log stay consistent. Bulk-inserted documents may be held as raw BSON until
+ * first read (see `DocumentMap`).
  *
  * ```ts
  * const coll = storage.collection('db', 'users', { create: true });
@@ -21,7 +96,7 @@ const idIndexSpec: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 export class Collection {
   readonly db: string;
   readonly name: string;
-  readonly docs = new Map<string, Doc>();
+  readonly docs = new DocumentMap();
   readonly indexes: IndexSpec[] = [idIndexSpec];
   readonly options: Doc;
   private unique: UniqueIndex[] = [];
@@ -50,6 +125,21 @@ export class Collection {
     for (const index of this.unique) index.check(doc, idKey);
     for (const index of this.unique) index.add(doc, idKey);
     this.docs.set(idKey, doc);
+    this.storage.record(() => this.removeUnlogged(idKey));
+  }
+
+  /**
+   * Inserts a document still in its raw BSON form under its `_id`, decoding nothing when only the `_id` index
+   * applies; unique indexes need the document's fields, so then it is decoded and inserted as usual.
+   */
+  insertRaw(raw: RawDocument, id: unknown): void {
+    if (this.unique.length > 0) {
+      this.insert(raw.decode());
+      return;
+    }
+    const idKey = keyString(id);
+    if (this.docs.has(idKey)) throw duplicateKeyError(this.ns, idIndexSpec, [id]);
+    this.docs.setRaw(idKey, raw);
     this.storage.record(() => this.removeUnlogged(idKey));
   }
 
@@ -106,10 +196,13 @@ export class Collection {
     this.unique = this.unique.filter((u) => keep(u.spec));
   }
 
+  /** Removes a document by key; it is read (decoded, if still raw) only when unique indexes need its fields. */
   private removeUnlogged(idKey: string): boolean {
-    const doc = this.docs.get(idKey);
-    if (!doc) return false;
-    for (const index of this.unique) index.remove(doc, idKey);
+    if (!this.docs.has(idKey)) return false;
+    if (this.unique.length > 0) {
+      const doc = this.docs.get(idKey) as Doc;
+      for (const index of this.unique) index.remove(doc, idKey);
+    }
     this.docs.delete(idKey);
     return true;
   }

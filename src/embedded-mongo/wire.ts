@@ -1,9 +1,11 @@
 import { BSON, type Document } from 'bson';
+import { RawDocument, decodeOptions } from './raw-document.js';
 
 /**
  * MongoDB wire protocol framing: the 16-byte header, OP_MSG (body and document-sequence sections, `moreToCome`,
  * optional checksum), legacy OP_QUERY (only for the handshake) and OP_REPLY. No compression is advertised, so
- * OP_COMPRESSED never arrives.
+ * OP_COMPRESSED never arrives. The `documents` sequence of an `insert` is not decoded here: each document stays a
+ * `RawDocument` (its bytes), decoded when first read from storage; every other section is decoded.
  *
  * ```ts
  * const message = parseMessage(frame); // { kind: 'msg', requestId, command, moreToCome, exhaustAllowed }
@@ -17,8 +19,6 @@ const MAX_MESSAGE_BYTES = 48_000_000;
 const FLAG_MORE_TO_COME = 2;
 const FLAG_EXHAUST_ALLOWED = 1 << 16;
 
-/** Options that keep BSON types intact: int64 stays `Long`, Decimal128 stays `Decimal128`. */
-export const decodeOptions = { promoteLongs: false, promoteBuffers: false, promoteValues: true, validation: { utf8: false } } as const;
 const encodeOptions = { checkKeys: false, ignoreUndefined: true } as const;
 
 export type WireMessage =
@@ -76,7 +76,7 @@ function parseMsg(frame: Buffer, requestId: number): WireMessage {
   const end = frame.length - (flags & FLAG_CHECKSUM ? 4 : 0);
   let position = 20;
   let command: Document = {};
-  const sequences: [string, Document[]][] = [];
+  const sequences: [string, Buffer[]][] = [];
   while (position < end) {
     const kind = frame[position];
     position += 1;
@@ -88,18 +88,13 @@ function parseMsg(frame: Buffer, requestId: number): WireMessage {
     }
     const sectionEnd = position + size;
     const nameEnd = frame.indexOf(0, position + 4);
-    const identifier = frame.toString('utf8', position + 4, nameEnd);
-    const documents: Document[] = [];
-    let cursor = nameEnd + 1;
-    while (cursor < sectionEnd) {
-      const docSize = frame.readInt32LE(cursor);
-      documents.push(BSON.deserialize(frame.subarray(cursor, cursor + docSize), decodeOptions));
-      cursor += docSize;
-    }
-    sequences.push([identifier, documents]);
+    sequences.push([frame.toString('utf8', position + 4, nameEnd), splitDocuments(frame, nameEnd + 1, sectionEnd)]);
     position = sectionEnd;
   }
-  for (const [identifier, documents] of sequences) command[identifier] = documents;
+  const insert = firstKey(command) === 'insert';
+  for (const [identifier, documents] of sequences) {
+    command[identifier] = insert && identifier === 'documents' ? documents.map((bytes) => new RawDocument(bytes)) : documents.map(decode);
+  }
   return {
     kind: 'msg',
     requestId,
@@ -107,6 +102,28 @@ function parseMsg(frame: Buffer, requestId: number): WireMessage {
     moreToCome: (flags & FLAG_MORE_TO_COME) !== 0,
     exhaustAllowed: (flags & FLAG_EXHAUST_ALLOWED) !== 0,
   };
+}
+
+/** The documents of a document-sequence section, as subarrays of the frame (no copy). */
+function splitDocuments(frame: Buffer, start: number, end: number): Buffer[] {
+  const documents: Buffer[] = [];
+  let cursor = start;
+  while (cursor < end) {
+    const size = frame.readInt32LE(cursor);
+    if (size < 5 || cursor + size > end) throw new RangeError(`invalid document length ${size} in a document sequence`);
+    documents.push(frame.subarray(cursor, cursor + size));
+    cursor += size;
+  }
+  return documents;
+}
+
+function decode(bytes: Buffer): Document {
+  return BSON.deserialize(bytes, decodeOptions);
+}
+
+function firstKey(command: Document): string | undefined {
+  for (const key in command) return key;
+  return undefined;
 }
 
 function parseQuery(frame: Buffer, requestId: number): WireMessage {

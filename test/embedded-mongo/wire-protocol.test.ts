@@ -1,70 +1,7 @@
-import net from 'node:net';
 import { BSON, Binary, type Document, Long, MongoClient } from 'mongodb';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { expect } from '../support/chai.js';
-
-/** A raw socket speaking the wire protocol, to check framing the driver does not expose. */
-class RawConnection {
-  private readonly socket: net.Socket;
-  private buffer = Buffer.alloc(0);
-  private readonly waiting: ((frame: Buffer) => void)[] = [];
-
-  private constructor(socket: net.Socket) {
-    this.socket = socket;
-    socket.on('data', (chunk: Buffer) => {
-      this.buffer = Buffer.concat([this.buffer, chunk]);
-      while (this.buffer.length >= 4 && this.buffer.length >= this.buffer.readInt32LE(0)) {
-        const length = this.buffer.readInt32LE(0);
-        const frame = this.buffer.subarray(0, length);
-        this.buffer = this.buffer.subarray(length);
-        this.waiting.shift()?.(frame);
-      }
-    });
-  }
-
-  static open(port: number): Promise<RawConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new RawConnection(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  next(timeoutMs = 2000): Promise<Buffer | undefined> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => resolve(undefined), timeoutMs);
-      this.waiting.push((frame) => {
-        clearTimeout(timer);
-        resolve(frame);
-      });
-    });
-  }
-
-  send(requestId: number, opCode: number, payload: Buffer): void {
-    const head = Buffer.alloc(16);
-    head.writeInt32LE(16 + payload.length, 0);
-    head.writeInt32LE(requestId, 4);
-    head.writeInt32LE(opCode, 12);
-    this.socket.write(Buffer.concat([head, payload]));
-  }
-
-  sendMsg(requestId: number, body: Document, flags = 0, sequence?: { id: string; docs: Document[] }): void {
-    const flagBits = Buffer.alloc(4);
-    flagBits.writeUInt32LE(flags, 0);
-    const parts: Uint8Array[] = [flagBits, Buffer.from([0]), BSON.serialize(body)];
-    if (sequence) {
-      const docs = Buffer.concat(sequence.docs.map((d) => BSON.serialize(d)));
-      const name = Buffer.from(`${sequence.id}\0`);
-      const size = Buffer.alloc(4);
-      size.writeInt32LE(4 + name.length + docs.length, 0);
-      parts.push(Buffer.from([1]), size, name, docs);
-    }
-    this.send(requestId, 2013, Buffer.concat(parts));
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
+import { RawConnection } from './raw-connection.js';
 
 function msgBody(frame: Buffer): Document {
   return BSON.deserialize(frame.subarray(21));

@@ -1,14 +1,17 @@
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import { type UpdateSpec, deleteDocuments, refuseUnsupportedOptions, updateDocuments } from '../operations.js';
 import { type Doc, isPlainObject } from '../paths.js';
+import { RawDocument, decodeStatement, storableId } from '../raw-document.js';
+import type { Collection } from '../storage.js';
 import { withIdFirst } from '../upsert-seed.js';
 import { type CommandContext, type CommandHandler, collectionName } from './context.js';
 
 /**
  * Write commands: insert, update and delete, as the driver sends them (statements in a document sequence).
  * `ordered` (default true) stops at the first failing statement; unordered runs them all. Failures are reported in
- * `writeErrors` with the statement's `index`, never as a failed command. Inserted documents are stored as decoded,
- * without a copy: each command is freshly decoded BSON, and stored documents are never mutated in place.
+ * `writeErrors` with the statement's `index`, never as a failed command. Inserted documents are stored without a
+ * copy: each command is freshly decoded BSON, and stored documents are never mutated in place. Documents of an
+ * insert's document sequence arrive as raw BSON and are stored raw (see `RawDocument`) when their `_id` allows.
  *
  * ```ts
  * // { n: 1, nModified: 0, upserted: [{ index: 0, _id: 'x' }], ok: 1 }
@@ -23,13 +26,22 @@ function statements(command: Doc, field: string): Doc[] {
   return value;
 }
 
+/** The insert's documents: decoded ones (sent in the command body) or raw ones (sent as a document sequence). */
+function insertedDocuments(command: Doc): (Doc | RawDocument)[] {
+  const value = command.documents;
+  if (!Array.isArray(value) || !value.every((d) => d instanceof RawDocument || isPlainObject(d))) {
+    throw new MongoCommandError('FailedToParse', "BSON field 'documents' is missing or is not an array of objects");
+  }
+  return value;
+}
+
 /** Runs statements in order, collecting write errors; returns them with the reply fields built by `run`. */
-function runStatements(command: Doc, items: Doc[], context: CommandContext, run: (item: Doc, index: number) => void): Doc[] {
+function runStatements<T>(command: Doc, items: T[], context: CommandContext, run: (item: T, index: number) => void): Doc[] {
   const ordered = command.ordered !== false;
   const writeErrors: Doc[] = [];
   for (let i = 0; i < items.length; i++) {
     try {
-      run(items[i] as Doc, i);
+      run(items[i] as T, i);
     } catch (error) {
       if (!(error instanceof MongoCommandError)) {
         const reply = toErrorReply(error);
@@ -51,16 +63,29 @@ function withErrors(reply: Doc, writeErrors: Doc[]): Doc {
 
 const insert: CommandHandler = (command, context) => {
   const name = collectionName(command, 'insert');
-  const documents = statements(command, 'documents');
+  const documents = insertedDocuments(command);
   const collection = context.storage.collection(context.db, name, { create: true });
   let n = 0;
   const writeErrors = runStatements(command, documents, context, (doc) => {
-    if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
-    collection.insert(withIdFirst(doc));
+    insertDocument(collection, doc);
     n++;
   });
   return withErrors({ n, ok: 1 }, writeErrors);
 };
+
+/** Inserts one statement's document: a raw one undecoded when `storableId` allows it, otherwise decoded. */
+function insertDocument(collection: Collection, document: Doc | RawDocument): void {
+  if (document instanceof RawDocument) {
+    const stored = storableId(document);
+    if (stored) {
+      collection.insertRaw(document, stored.id);
+      return;
+    }
+  }
+  const doc = document instanceof RawDocument ? decodeStatement(document) : document;
+  if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
+  collection.insert(withIdFirst(doc));
+}
 
 const update: CommandHandler = (command, context) => {
   const name = collectionName(command, 'update');
