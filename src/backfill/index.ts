@@ -4,7 +4,7 @@ export type { BackfillProgress } from './progress.js';
 export type { CatchUpOptions, CatchUpReport } from './catch-up.js';
 export { catchUpEvents, DEFAULT_LOOKBACK_SECONDS, EVENT_RETENTION_SECONDS } from './catch-up.js';
 export { CheckpointStore, CHECKPOINT_COLLECTION } from './checkpoints.js';
-export type { CatchUpCheckpoint, Checkpoint, EventPosition } from './checkpoints.js';
+export type { CatchUpCheckpoint, Checkpoint, EventPosition, SliceInfo } from './checkpoints.js';
 export { TokenBucket } from './rate-limiter.js';
 export { resolveListTargets } from './types.js';
 export type { ListTarget } from './types.js';

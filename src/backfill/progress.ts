@@ -35,7 +35,8 @@ export class ProgressTracker {
   readonly account: string | null;
   objects: number;
   pages: number;
-  readonly #startedAt = Date.now();
+  #startedAt = Date.now();
+  #begun = false;
   readonly #objectsAtStart: number;
   #total: number | undefined;
 
@@ -45,6 +46,16 @@ export class ProgressTracker {
     this.objects = resumed.objects;
     this.pages = resumed.pages;
     this.#objectsAtStart = resumed.objects;
+  }
+
+  /**
+   * Restarts the clock the first time it is called, when the list (or its first slice) gets a free slot: time spent
+   * queued behind other lists would make the rate look low. Later calls (the other slices) change nothing.
+   */
+  begin(): void {
+    if (this.#begun) return;
+    this.#begun = true;
+    this.#startedAt = Date.now();
   }
 
   /** Seconds since this list started in this run. */

@@ -72,6 +72,31 @@ describe('stripe-mirror replay and status', function () {
     expect(result.stdout).to.match(/^customer\s+platform\s+\d+/m);
   });
 
+  it('status folds the checkpoints of a sliced list into one row per type, its objects summed until it is done', async () => {
+    const checkpoints = mongoose.connection.getClient().db('cli_replay').collection<{ _id: string } & Record<string, unknown>>('stripe_sync_checkpoints');
+    const now = new Date();
+    const list = { account: null, since: null, pages: 0, startedAt: now, updatedAt: now };
+    const slice = (index: number, objects: number, done: boolean) => ({
+      ...list, _id: `platform:charge#${index}/2`, type: 'charge', lastId: null, done, objects,
+      slice: { parent: 'platform:charge', index, count: 2, gte: null, lt: null },
+    });
+    await checkpoints.insertMany([
+      { ...list, _id: 'platform:charge', type: 'charge', lastId: null, done: false, objects: 0, slices: 2 },
+      slice(1, 300, true),
+      slice(2, 120, false),
+    ]);
+    try {
+      const result = await runCli(['status', '--json', '--mongo', mongo]);
+      const backfill = (JSON.parse(result.stdout) as { backfill: { type: string; objects: number; done: boolean }[] }).backfill;
+      expect(backfill.filter((row) => row.type === 'charge')).to.deep.equal([
+        { type: 'charge', account: null, objects: 420, done: false, updatedAt: now.toISOString() },
+      ]);
+      expect((await runCli(['status', '--mongo', mongo])).stdout).to.include('backfill interrupted for charge: run');
+    } finally {
+      await checkpoints.deleteMany({ type: 'charge' });
+    }
+  });
+
   it('refuses a line that is not a Stripe event, naming the file and line', async () => {
     const result = await runCli(['replay', fileURLToPath(import.meta.url), '--mongo', mongo]);
     expect(result.code).to.equal(1);

@@ -1,4 +1,5 @@
 import type mongoose from 'mongoose';
+import type { Document } from 'mongodb';
 import { CHECKPOINT_COLLECTION } from '../../backfill/index.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
@@ -72,14 +73,30 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
       attempts: typeof doc.attempts === 'number' ? doc.attempts : 0,
       error: typeof doc.lastError?.message === 'string' ? doc.lastError.message : null,
     })),
-    backfill: checkpoints.map((c) => ({
+    backfill: listCheckpoints(checkpoints),
+  };
+}
+
+/**
+ * One row per (account, type) list. A list split into slices keeps a checkpoint per slice next to its own: they are
+ * folded into it, its objects counted over its slices until it is done (its own count is the total only then).
+ */
+function listCheckpoints(checkpoints: readonly Document[]): MirrorStatus['backfill'] {
+  const countOf = (c: Document): number => (typeof c.objects === 'number' ? c.objects : 0);
+  const sliced = new Map<string, number>();
+  for (const c of checkpoints) {
+    const parent: unknown = c.slice?.parent;
+    if (typeof parent === 'string') sliced.set(parent, (sliced.get(parent) ?? 0) + countOf(c));
+  }
+  return checkpoints
+    .filter((c) => c.slice === undefined)
+    .map((c) => ({
       type: String(c.type),
       account: typeof c.account === 'string' ? c.account : null,
-      objects: typeof c.objects === 'number' ? c.objects : 0,
+      objects: c.done === true ? countOf(c) : (sliced.get(String(c._id)) ?? countOf(c)),
       done: c.done === true,
       updatedAt: c.updatedAt instanceof Date ? c.updatedAt.toISOString() : null,
-    })),
-  };
+    }));
 }
 
 function formatStatus(status: MirrorStatus): string {

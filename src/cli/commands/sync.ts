@@ -23,7 +23,8 @@ export const syncCommand: Command = {
     ['--all-accounts', 'sync the platform and every connected account'],
     ['--api-base URL', 'send API requests to another host, e.g. a local fake (http allowed; env STRIPE_API_BASE)'],
     ['--rate N', 'requests per second (default 25 for test keys, 100 for live data)'],
-    ['--concurrency N', 'types listed at once (default 4)'],
+    ['--concurrency N', 'lists (types, or slices of one) walked at once (default 4)'],
+    ['--slices N', 'split each type of more than one page into N created-time ranges walked at once (default 1); raise --concurrency with it, e.g. --slices 8 --concurrency 8'],
     ['--restart', 'ignore the checkpoints of an interrupted run and start over'],
     ['--json', 'one JSON object per line (progress, warnings, summary)'],
   ],
@@ -39,6 +40,7 @@ export const syncCommand: Command = {
       'api-base': { type: 'string' },
       rate: { type: 'string' },
       concurrency: { type: 'string' },
+      slices: { type: 'string' },
       restart: { type: 'boolean' },
       json: { type: 'boolean' },
     });
@@ -50,6 +52,7 @@ export const syncCommand: Command = {
     const since = parseDateFlag('sync', '--since', values.since);
     const rate = parsePositive('sync', '--rate', values.rate) ?? (/^(sk|rk)_live_/.test(key) ? DEFAULT_RATE.live : undefined);
     const concurrency = parsePositive('sync', '--concurrency', values.concurrency);
+    const slices = parsePositive('sync', '--slices', values.slices);
     const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
     checkTypes(types);
     const connection = await connectMongo(resolveSetting(values.mongo, sources, 'MONGODB_URI', 'mongo') ?? DEFAULT_MONGO_URI);
@@ -64,6 +67,7 @@ export const syncCommand: Command = {
         ...(values.account ? { account: values.account } : {}),
         ...(rate ? { ratePerSecond: rate } : {}),
         ...(concurrency ? { concurrency: Math.floor(concurrency) } : {}),
+        ...(slices ? { slices: Math.max(1, Math.floor(slices)) } : {}),
         catchUp: values['catch-up'] === true,
         allAccounts: values['all-accounts'] === true,
         restart: values.restart === true,
