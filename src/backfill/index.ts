@@ -1,5 +1,6 @@
-export { backfill, DEFAULT_RATE } from './backfill.js';
-export type { BackfillOptions, BackfillReport, ListReport } from './backfill.js';
+export { backfill } from './backfill.js';
+export { DEFAULT_RATE } from './options.js';
+export type { BackfillOptions, BackfillReport, ListReport } from './options.js';
 export type { BackfillProgress } from './progress.js';
 export type { CatchUpOptions, CatchUpReport } from './catch-up.js';
 export { catchUpEvents, DEFAULT_LOOKBACK_SECONDS, EVENT_RETENTION_SECONDS } from './catch-up.js';
