@@ -1,7 +1,6 @@
-import { MongoClient } from 'mongodb';
 import { loadDist } from './harness/dist.js';
-import { ManagedProcess } from './harness/processes.js';
-import { PROJECT_ROOT, startDatabaseProcess, withDatabase } from './harness/stack.js';
+import { startDatabaseProcess, withDatabase } from './harness/stack.js';
+import { countStoredObjects, timedRun } from './harness/timed-run.js';
 
 const CUSTOMERS = 20_000;
 /** Milliseconds the fake Stripe API waits before every response: a round trip to the real API is about 300 ms. */
@@ -19,11 +18,11 @@ export default async function backfillLatencyBench(): Promise<Record<string, num
   try {
     fake.generate('customer', CUSTOMERS);
     const sync = async (dbName: string, flags: string[]): Promise<number> => {
-      const seconds = await timed(`sync ${flags.join(' ')}`, [
+      const { seconds } = await timedRun(`sync ${flags.join(' ')}`, [
         'bin/stripe-mirror.js', 'sync', '--mongo', withDatabase(db.uri, dbName), '--stripe-key', fake.apiKey,
         '--api-base', fake.url, '--types', 'customer', '--rate', '100000', '--json', ...flags,
       ]);
-      const stored = await countDocuments(db.uri, dbName);
+      const stored = await countStoredObjects(db.uri, dbName);
       if (stored !== CUSTOMERS) throw new Error(`sync ${flags.join(' ')} stored ${stored} of ${CUSTOMERS} customers`);
       return seconds;
     };
@@ -37,25 +36,5 @@ export default async function backfillLatencyBench(): Promise<Record<string, num
   } finally {
     await db.process.kill('SIGTERM');
     await fake.stop();
-  }
-}
-
-/** Runs a node program to completion and returns its wall time in seconds. */
-async function timed(name: string, args: string[]): Promise<number> {
-  const started = performance.now();
-  const child = ManagedProcess.start({ name, command: process.execPath, args, cwd: PROJECT_ROOT });
-  const exit = await child.exited;
-  const seconds = (performance.now() - started) / 1000;
-  if (exit.code !== 0) throw new Error(`${name} failed (${exit.code ?? exit.signal})\n${child.output()}`);
-  console.error(`bench: ${name}: ${seconds.toFixed(1)} s`);
-  return seconds;
-}
-
-async function countDocuments(uri: string, dbName: string): Promise<number> {
-  const client = await new MongoClient(uri).connect();
-  try {
-    return await client.db(dbName).collection('stripe_objects').countDocuments();
-  } finally {
-    await client.close();
   }
 }

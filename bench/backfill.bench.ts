@@ -1,8 +1,7 @@
-import { MongoClient } from 'mongodb';
 import { loadDist } from './harness/dist.js';
-import { ManagedProcess, processMemory } from './harness/processes.js';
 import { profilingNodeArgs } from './harness/profiling.js';
-import { PROJECT_ROOT, startDatabaseProcess, withDatabase } from './harness/stack.js';
+import { countStoredObjects, timedRun } from './harness/timed-run.js';
+import { startDatabaseProcess, withDatabase } from './harness/stack.js';
 
 const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
 
@@ -21,15 +20,15 @@ export default async function backfillBench(): Promise<Record<string, number>> {
     const types = Object.keys(COUNTS).join(',');
     const total = Object.keys(COUNTS).reduce((sum, type) => sum + fake.list(type).length, 0);
 
-    const backfill = await timed('stripe-mirror sync', [
+    const backfill = await timedRun('stripe-mirror sync', [
       ...profilingNodeArgs('sync'),
       'bin/stripe-mirror.js', 'sync', '--mongo', withDatabase(db.uri, 'bench_backfill'), '--stripe-key', fake.apiKey,
       '--api-base', fake.url, '--types', types, '--rate', '100000', '--json',
     ]);
-    const stored = await countDocuments(db.uri, 'bench_backfill');
+    const stored = await countStoredObjects(db.uri, 'bench_backfill');
     if (stored !== total) throw new Error(`backfill stored ${stored} of ${total} objects\n${backfill.output}`);
 
-    const naive = await timed('naive backfill', [
+    const naive = await timedRun('naive backfill', [
       '--import', 'tsx', 'bench/harness/naive-backfill-main.ts', withDatabase(db.uri, 'bench_backfill_naive'), 'bench_backfill_naive', fake.url, fake.apiKey, types,
     ]);
     return {
@@ -40,33 +39,5 @@ export default async function backfillBench(): Promise<Record<string, number>> {
   } finally {
     await db.process.kill('SIGTERM');
     await fake.stop();
-  }
-}
-
-/** Runs a node program to completion, sampling its peak RSS. */
-async function timed(name: string, args: string[]): Promise<{ seconds: number; peakRssMb: number; output: string }> {
-  const started = performance.now();
-  const child = ManagedProcess.start({ name, command: process.execPath, args, cwd: PROJECT_ROOT });
-  let peakRssMb = 0;
-  const sampler = setInterval(() => {
-    processMemory(child.pid).then(
-      (memory) => void (Number.isFinite(memory.peakRssMb) && (peakRssMb = Math.max(peakRssMb, memory.peakRssMb))),
-      () => undefined,
-    );
-  }, 25);
-  const exit = await child.exited;
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  if (exit.code !== 0) throw new Error(`${name} failed (${exit.code ?? exit.signal})\n${child.output()}`);
-  console.error(`bench: ${name}: ${seconds.toFixed(1)} s, peak RSS ${peakRssMb.toFixed(0)} MB`);
-  return { seconds, peakRssMb, output: child.output() };
-}
-
-async function countDocuments(uri: string, dbName: string): Promise<number> {
-  const client = await new MongoClient(uri).connect();
-  try {
-    return await client.db(dbName).collection('stripe_objects').countDocuments();
-  } finally {
-    await client.close();
   }
 }

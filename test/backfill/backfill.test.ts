@@ -3,12 +3,9 @@ import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillPro
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
+import { listQueries } from './helpers.js';
 import { testMongoUri } from '../support/setup.js';
 
-/** Query of every GET the fake received on `path`, in order. */
-function listQueries(fake: FakeStripe, path: string): URLSearchParams[] {
-  return fake.requests.filter((r) => r.method === 'GET' && r.path === path).map((r) => new URLSearchParams(r.query));
-}
 
 describe('backfill()', () => {
   let fake: FakeStripe;

@@ -5,11 +5,8 @@ import { cutSlices, findOldest } from '../../src/backfill/slices.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
+import { listQueries } from './helpers.js';
 
-/** Query of every GET the fake received on `path`, in order. */
-function listQueries(fake: FakeStripe, path: string): URLSearchParams[] {
-  return fake.requests.filter((r) => r.method === 'GET' && r.path === path).map((r) => new URLSearchParams(r.query));
-}
 
 /** The `created` bounds a list request asked for, as `gte|lt` (empty for an open end). */
 const boundsOf = (q: URLSearchParams): string => `${q.get('created[gte]') ?? ''}|${q.get('created[lt]') ?? ''}`;
