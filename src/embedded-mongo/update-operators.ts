@@ -142,18 +142,14 @@ function pullMatches(element: unknown, condition: unknown): boolean {
   return valuesEqual(element, condition);
 }
 
-export function rename(doc: Doc, fields: Doc): boolean {
-  let changed = false;
-  for (const [from, to] of Object.entries(fields)) {
-    if (typeof to !== 'string') throw new MongoCommandError('BadValue', `The 'to' field for $rename must be a string: ${from}: ${String(to)}`);
-    const [source] = resolveTargets(doc, splitPath(from), { isInsert: false }, false);
-    if (!source || getChild(source.parent, source.key) === undefined) continue;
-    const value = getChild(source.parent, source.key);
-    unsetValue(source);
-    const [destination] = resolveTargets(doc, splitPath(to), { isInsert: false }, true);
-    if (destination) setChild(destination.parent, destination.key, value);
-    changed = true;
-  }
-  return changed;
+/** `$rename` of one path (the destination already checked to be a string): a no-op when `from` is missing. */
+export function renamePath(doc: Doc, from: string, to: string): boolean {
+  const [source] = resolveTargets(doc, splitPath(from), { isInsert: false }, false);
+  if (!source) return false;
+  const value = getChild(source.parent, source.key);
+  if (value === undefined) return false;
+  unsetValue(source);
+  const [destination] = resolveTargets(doc, splitPath(to), { isInsert: false }, true);
+  if (destination) setChild(destination.parent, destination.key, value);
+  return true;
 }
-

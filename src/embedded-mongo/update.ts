@@ -1,9 +1,10 @@
 import { identical } from './compare.js';
-import { MongoCommandError, unsupported } from './errors.js';
+import { MongoCommandError } from './errors.js';
 import { bsonAggregator } from './mingo-context.js';
 import { type Doc, deepCopy, isPlainObject, ownField, setField, splitPath } from './paths.js';
 import { isOperatorObject } from './query.js';
-import { operators, rename, setValue } from './update-operators.js';
+import { operators, renamePath, setValue } from './update-operators.js';
+import { orderedEntries } from './update-order.js';
 import { type TargetContext, resolveTargets } from './update-targets.js';
 
 /**
@@ -57,32 +58,27 @@ function applyPipeline(doc: Doc, pipeline: Doc[]): boolean {
   return replaceDocument(doc, result);
 }
 
-
+/**
+ * Applies every (operator, path) in mongod's order (update-order.ts), so new fields land where mongod puts them;
+ * existing fields keep their positions. `$setOnInsert` does nothing outside an insert.
+ */
 function applyOperators(doc: Doc, update: Doc, context: UpdateContext): boolean {
   checkConflicts(update);
   let changed = false;
-  for (const [op, fields] of Object.entries(update)) {
-    if (!isPlainObject(fields)) throw new MongoCommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof fields} instead`);
-    if (op === '$rename') {
-      changed = rename(doc, fields) || changed;
-      continue;
-    }
-    const apply = operators[op];
-    if (!apply) {
-      if (op === '$bit') throw unsupported('the $bit update operator');
-      throw new MongoCommandError('FailedToParse', `Unknown modifier: ${op}. Expected a valid update modifier or pipeline-style update specified as an array`);
-    }
-    if (op === '$set' || (op === '$setOnInsert' && context.isInsert)) {
-      for (const path in fields) changed = setPath(doc, path, fields[path], context) || changed;
-      continue;
-    }
-    const create = op !== '$unset' && op !== '$pull' && op !== '$pullAll' && op !== '$pop';
-    for (const path in fields) {
-      for (const target of resolveTargets(doc, splitPath(path), context, create)) {
-        changed = apply(target, fields[path], context) || changed;
-      }
-    }
+  for (const { op, path, arg } of orderedEntries(update, context.arrayIndex)) {
+    if (op === '$rename') changed = renamePath(doc, path, arg as string) || changed;
+    else if (op === '$set' || (op === '$setOnInsert' && context.isInsert)) changed = setPath(doc, path, arg, context) || changed;
+    else if (op !== '$setOnInsert') changed = applyOperator(doc, op, path, arg, context) || changed;
   }
+  return changed;
+}
+
+/** Any operator but `$set`, `$setOnInsert` and `$rename`, on every target of `path`. */
+function applyOperator(doc: Doc, op: string, path: string, arg: unknown, context: UpdateContext): boolean {
+  const apply = operators[op] as (typeof operators)[string];
+  const create = op !== '$unset' && op !== '$pull' && op !== '$pullAll' && op !== '$pop';
+  let changed = false;
+  for (const target of resolveTargets(doc, splitPath(path), context, create)) changed = apply(target, arg, context) || changed;
   return changed;
 }
 

@@ -16,12 +16,12 @@ describe('embedded MongoDB: $set of plain and dotted paths', () => {
   const t = useTestDatabase('conformance_set_paths');
   const docs = () => t.db.collection<Item>('docs');
 
-  it('keeps existing fields in place, appends new ones in statement order and creates missing sub-documents', async () => {
+  it('keeps existing fields in place, appends new ones in lexicographic order as mongod does and creates missing sub-documents', async () => {
     await docs().insertOne({ _id: 1, b: 1, m: { x: 1 }, n: null });
     await docs().updateOne({ _id: 1 }, { $set: { z: 1, b: 2, 'm.y': 2, 'm.x': 0, 'q.r.s': 1 } });
     const doc = await docs().findOne({ _id: 1 });
     expect(doc).to.deep.equal({ _id: 1, b: 2, m: { x: 0, y: 2 }, n: null, z: 1, q: { r: { s: 1 } } });
-    expect(Object.keys(doc ?? {})).to.deep.equal(['_id', 'b', 'm', 'n', 'z', 'q']);
+    expect(Object.keys(doc ?? {})).to.deep.equal(['_id', 'b', 'm', 'n', 'q', 'z']);
   });
 
   it('counts a document as modified only when a value differs, numeric type and field order included', async () => {
@@ -37,7 +37,7 @@ describe('embedded MongoDB: $set of plain and dotted paths', () => {
     const result = await docs().updateOne(filter, { $set: { name: 'n', stripeAccount: null, '_mirror.watermark': 5, '_mirror.rank': 0 } }, { upsert: true });
     expect(result.upsertedId).to.equal('u1');
     const doc = await docs().findOne({ _id: 'u1' });
-    expect(Object.keys(doc ?? {})).to.deep.equal(['_id', 'name', 'stripeAccount', '_mirror']);
+    expect(Object.keys(doc ?? {})).to.deep.equal(['_id', '_mirror', 'name', 'stripeAccount']);
     expect(doc?._mirror).to.deep.equal({ watermark: 5, rank: 0 });
   });
 
