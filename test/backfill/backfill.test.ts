@@ -1,25 +1,22 @@
 import mongoose from 'mongoose';
 import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillProgress } from '../../src/backfill/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import type { FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
-import { listQueries } from './helpers.js';
+import { countCustomers, fakeStripeMirror, listQueries } from './helpers.js';
 import { testMongoUri } from '../support/setup.js';
 
 
 describe('backfill()', () => {
   let fake: FakeStripe;
   let mirror: StripeMirror;
-  const customers = () => mongoose.connection.collection('stripe_objects').countDocuments({ object: 'customer' });
+  const customers = countCustomers;
 
   beforeEach(async () => {
-    fake = await startFakeStripe({ seed: 'none' });
-    mirror = createStripeMirror({ connection: mongoose.connection, stripe: fake.client() });
+    ({ fake, mirror } = await fakeStripeMirror());
   });
 
-  afterEach(async () => {
-    await fake.stop();
-  });
+  afterEach(() => fake.stop());
 
   it('writes every object of the chosen types page by page, as backfill data stamped with the fetch time', async () => {
     fake.generate('customer', 250);

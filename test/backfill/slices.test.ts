@@ -2,10 +2,10 @@ import mongoose from 'mongoose';
 import type Stripe from 'stripe';
 import { backfill, CHECKPOINT_COLLECTION, type Checkpoint } from '../../src/backfill/index.js';
 import { cutSlices, findOldest } from '../../src/backfill/slices.js';
-import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
+import type { StripeMirror } from '../../src/models/mirror.js';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
-import { listQueries } from './helpers.js';
+import { countCustomers, fakeStripeMirror, listQueries } from './helpers.js';
 
 
 /** The `created` bounds a list request asked for, as `gte|lt` (empty for an open end). */
@@ -64,16 +64,13 @@ function trackInFlight(stripe: Stripe): { max: () => number } {
 describe('backfill({ slices })', () => {
   let fake: FakeStripe;
   let mirror: StripeMirror;
-  const customers = () => mongoose.connection.collection('stripe_objects').countDocuments({ object: 'customer' });
+  const customers = countCustomers;
 
   beforeEach(async () => {
-    fake = await startFakeStripe({ seed: 'none' });
-    mirror = createStripeMirror({ connection: mongoose.connection, stripe: fake.client() });
+    ({ fake, mirror } = await fakeStripeMirror());
   });
 
-  afterEach(async () => {
-    await fake.stop();
-  });
+  afterEach(() => fake.stop());
 
   it('ends with exactly the documents of an unsliced run, with skewed `created` values, each slice checkpointed', async () => {
     insertSkewedCustomers(fake, 2500);
