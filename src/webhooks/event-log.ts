@@ -4,7 +4,8 @@ import { EVENT_STATUSES, type EventStatus } from '../models/event.js';
 import type { StripeMirror } from '../models/mirror.js';
 import { EventLogUnavailableError } from './errors.js';
 import { eventCreated, isStripeEvent } from './event-shape.js';
-import { GroupCommit } from './group-commit.js';
+import { claimCommit, type ClaimWrite } from './claim-batch.js';
+import { fulfilled, GroupCommit } from './group-commit.js';
 import { describeError } from './scrub.js';
 import { assertStorable, storageFailure } from './unstorable.js';
 
@@ -35,11 +36,13 @@ const DELIVERY_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'dead']
 const QUEUE_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'processing'];
 
 /**
- * Claims an event for this delivery with ONE `findOneAndUpdate` upsert: it inserts the event if new, or takes over a
+ * Claims an event for this delivery with ONE guarded upsert: it inserts the event if new, or takes over a
  * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits the
- * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. `source` is recorded
- * in `_mirror.source` when the event is new to the log. An event MongoDB can never store is rejected
- * (`WebhookRejectedError` 'unstorable_event'); any other write failure is `EventLogUnavailableError`.
+ * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. Concurrent claims are
+ * group-committed (see {@link claimCommit}): alone, a claim is written at once; under load, many share one command.
+ * Resolves only once the claim is acknowledged. `source` is recorded in `_mirror.source` when the event is new to the
+ * log. An event MongoDB can never store is rejected (`WebhookRejectedError` 'unstorable_event') before it can join
+ * others in a command; any other write failure is `EventLogUnavailableError`.
  */
 export async function claimDelivery(
   mirror: StripeMirror,
@@ -50,20 +53,28 @@ export async function claimDelivery(
   assertStorable(event);
   const now = new Date();
   try {
-    const doc = await events(mirror).findOneAndUpdate(
-      { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
-      {
-        $setOnInsert: insertFields(event, now, source),
-        $set: leaseFields(now, leaseMs),
-        $inc: { attempts: 1 },
-      },
-      { upsert: true, returnDocument: 'after', projection: { attempts: 1 } },
-    );
-    return { claimed: true, attempts: numberField(doc, 'attempts') };
+    const attempts = await claimsOf(mirror).add({
+      id: event.id,
+      filter: { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
+      update: { $setOnInsert: insertFields(event, now, source), $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
+    });
+    return { claimed: true, attempts };
   } catch (err) {
     if (!isDuplicateKey(err)) throw storageFailure(err);
   }
   return { claimed: false, status: await storedStatus(mirror, event.id) };
+}
+
+/** The group commit of delivery claims, per mirror. */
+const claims = new WeakMap<StripeMirror, GroupCommit<ClaimWrite, number>>();
+
+function claimsOf(mirror: StripeMirror): GroupCommit<ClaimWrite, number> {
+  let commit = claims.get(mirror);
+  if (!commit) {
+    commit = claimCommit(events(mirror));
+    claims.set(mirror, commit);
+  }
+  return commit;
 }
 
 /**
@@ -194,9 +205,10 @@ function doneMarksOf(mirror: StripeMirror): Record<DoneStatus, GroupCommit<strin
  * are never retried).
  */
 function doneMarkCommit(mirror: StripeMirror, status: DoneStatus): GroupCommit<string> {
-  return new GroupCommit((ids) => {
+  return new GroupCommit(async (ids) => {
     const update = { $set: { status, processedAt: new Date(), leaseUntil: null, nextAttemptAt: null, lastError: null } };
-    return events(mirror).bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update } })), { ordered: false });
+    await events(mirror).bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update } })), { ordered: false });
+    return ids.map(fulfilled);
   });
 }
 

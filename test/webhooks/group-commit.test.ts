@@ -1,8 +1,8 @@
 import { expect } from '../support/chai.js';
-import { GroupCommit } from '../../src/webhooks/group-commit.js';
+import { fulfilled, GroupCommit } from '../../src/webhooks/group-commit.js';
 
 /** A write function whose calls the test settles by hand. */
-function manualWrites(): { writes: string[][]; settle(index: number, error?: Error): void; write(items: string[]): Promise<void> } {
+function manualWrites(): { writes: string[][]; settle(index: number, error?: Error): void; write(items: string[]): Promise<PromiseSettledResult<void>[]> } {
   const writes: string[][] = [];
   const settlers: ((error?: Error) => void)[] = [];
   return {
@@ -10,7 +10,7 @@ function manualWrites(): { writes: string[][]; settle(index: number, error?: Err
     settle: (index, error) => settlers[index]?.(error),
     write: (items) => {
       writes.push(items);
-      return new Promise((resolve, reject) => settlers.push((error) => (error ? reject(error) : resolve())));
+      return new Promise((resolve, reject) => settlers.push((error) => (error ? reject(error) : resolve(items.map(fulfilled)))));
     },
   };
 }
@@ -66,5 +66,19 @@ describe('GroupCommit', () => {
     });
     await expect(commit.add('a')).to.be.rejectedWith('not serializable');
     await expect(commit.add('b')).to.be.rejectedWith('not serializable');
+  });
+
+  it('settles each caller with its own item result, so one item failing fails only its caller', async () => {
+    const commit = new GroupCommit<string, string>((items) =>
+      Promise.resolve(
+        items.map((item): PromiseSettledResult<string> =>
+          item === 'bad' ? { status: 'rejected', reason: new Error('bad item') } : { status: 'fulfilled', value: item.toUpperCase() },
+        ),
+      ),
+    );
+    const [a, bad, b] = await Promise.allSettled([commit.add('a'), commit.add('bad'), commit.add('b')]);
+    expect(a).to.deep.equal({ status: 'fulfilled', value: 'A' });
+    expect(bad).to.have.property('status', 'rejected');
+    expect(b).to.deep.equal({ status: 'fulfilled', value: 'B' });
   });
 });
