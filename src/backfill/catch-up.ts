@@ -159,13 +159,28 @@ class EventWalk {
     return positionOf(firstListed(await stripeGet(this.#options.stripe, '/v1/events', query, this.#get)));
   }
 
-  /** Ingests every event after `after`, oldest first, saving the checkpoint after each page. */
+  /**
+   * Ingests every event after `after`, oldest first, saving the checkpoint after each page. When Stripe does not know
+   * the event (a mirror database reused with another account's key), it lists from that event's `created` instead,
+   * with a warning: events already in the log are skipped, so nothing is applied twice and the run is not stuck.
+   */
   async listAfter(after: { id: string; created: number }): Promise<void> {
     let position: EventPosition = after;
-    for await (const page of readAhead(listPages(this.#options.stripe, '/v1/events', {}, { endingBefore: after.id }, this.#get))) {
-      await this.#ingest(page);
-      position = positionOf(page.data[0]) ?? position;
-      await this.save(position, !page.hasMore);
+    let listed = false;
+    try {
+      for await (const page of readAhead(listPages(this.#options.stripe, '/v1/events', {}, { endingBefore: after.id }, this.#get))) {
+        listed = true;
+        await this.#ingest(page);
+        position = positionOf(page.data[0]) ?? position;
+        await this.save(position, !page.hasMore);
+      }
+    } catch (err) {
+      if (listed || !isUnknownCursor(err)) throw err;
+      this.#options.onWarning?.(
+        `catch-up${accountLabel(this.#options.account)}: Stripe does not know the checkpoint's event ${after.id}; listing the events created since ${new Date(after.created * 1000).toISOString()} instead`,
+      );
+      await this.listFrom(after.created);
+      return;
     }
     this.#finish();
   }
@@ -201,6 +216,12 @@ class EventWalk {
   #finish(): void {
     this.#options.onProgress?.(this.#tracker.snapshot(true));
   }
+}
+
+/** Stripe's answer to an `ending_before` cursor naming an event it does not have. */
+function isUnknownCursor(err: unknown): boolean {
+  const { code, param } = (err ?? {}) as { code?: unknown; param?: unknown };
+  return code === 'resource_missing' && param === 'ending_before';
 }
 
 /** True when this call applied the event; false when the log already had it or another process is applying it. */

@@ -163,6 +163,21 @@ describe('catchUpEvents()', () => {
     expect(await stored(customer.id)).to.include({ name: 'Third' });
   });
 
+  it('lists from the checkpoint time, with a warning, when Stripe does not know the checkpoint event', async () => {
+    const { stripe, customer } = await deliveredCustomer();
+    await catchUp();
+    await mongoose.connection.collection(CHECKPOINT_COLLECTION).updateOne({ _id: 'platform:events' as unknown as object }, { $set: { lastId: 'evt_other_account' } });
+    await stripe.customers.update(customer.id, { name: 'Second' });
+
+    const warnings: string[] = [];
+    const report = await catchUp({}, warnings);
+
+    expect(warnings.join('\n')).to.match(/does not know the checkpoint's event evt_other_account/);
+    expect(report.applied).to.equal(1);
+    expect(await stored(customer.id)).to.include({ name: 'Second' });
+    expect(await checkpoint()).to.include({ lastId: fake.events().at(-1)?.id, done: true });
+  });
+
   it('stops on an event that fails to apply, leaving the checkpoint at the last page before it for the next run', async () => {
     const { created } = await deliveredCustomer();
     await catchUp();
