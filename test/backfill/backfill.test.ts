@@ -3,7 +3,7 @@ import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillPro
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import type { FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
-import { countCustomers, fakeStripeMirror, listQueries } from './helpers.js';
+import { countCustomers, fakeStripeMirror, interruptedCustomerBackfill, listQueries } from './helpers.js';
 import { testMongoUri } from '../support/setup.js';
 
 
@@ -32,17 +32,7 @@ describe('backfill()', () => {
 
   it('resumes an interrupted run after its last checkpointed id and ends with the same documents', async () => {
     fake.generate('customer', 2500);
-    const interrupted = backfill({
-      mirror,
-      types: ['customer'],
-      ratePerSecond: 1000,
-      // The first write group is ten pages; pages after it are being fetched already, so the failure lands in the
-      // second or the third group.
-      onProgress: (p) => {
-        if (p.pages === 10 && !p.done) fake.failNext({ status: 400, path: /^\/v1\/customers$/ });
-      },
-    });
-    await expect(interrupted).to.be.rejectedWith(/Scripted failure/);
+    await interruptedCustomerBackfill(fake, { mirror });
     const checkpoint = await mongoose.connection.collection(CHECKPOINT_COLLECTION).findOne({ type: 'customer' });
     expect(checkpoint?.done).to.equal(false);
     expect(checkpoint?.pages).to.be.oneOf([10, 20]);

@@ -5,7 +5,7 @@ import { cutSlices, findOldest } from '../../src/backfill/slices.js';
 import type { StripeMirror } from '../../src/models/mirror.js';
 import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
 import { expect } from '../support/chai.js';
-import { countCustomers, fakeStripeMirror, listQueries } from './helpers.js';
+import { countCustomers, fakeStripeMirror, interruptedCustomerBackfill, listQueries } from './helpers.js';
 
 
 /** The `created` bounds a list request asked for, as `gte|lt` (empty for an open end). */
@@ -126,18 +126,8 @@ describe('backfill({ slices })', () => {
 
   it('resumes every slice of an interrupted run from its own checkpoint, even when asked for other slices', async () => {
     fake.generate('customer', 2500);
-    const interrupted = backfill({
-      mirror,
-      types: ['customer'],
-      ratePerSecond: 1000,
-      slices: 2,
-      concurrency: 2,
-      // Each slice holds about 13 pages, written ten and three: the failure lands once a first group is written.
-      onProgress: (p) => {
-        if (p.pages === 10 && !p.done) fake.failNext({ status: 400, path: /^\/v1\/customers$/ });
-      },
-    });
-    await expect(interrupted).to.be.rejectedWith(/Scripted failure/);
+    // Each slice holds about 13 pages, written ten and three: the failure lands once a first group is written.
+    await interruptedCustomerBackfill(fake, { mirror, slices: 2, concurrency: 2 });
     const slices = await sliceCheckpoints();
     expect(slices).to.have.length(2);
     expect(slices.some((c) => !c.done)).to.equal(true);
@@ -161,15 +151,7 @@ describe('backfill({ slices })', () => {
 
   it('continues a list interrupted while walked whole from its last id, unsliced, when asked for slices', async () => {
     fake.generate('customer', 2500);
-    const interrupted = backfill({
-      mirror,
-      types: ['customer'],
-      ratePerSecond: 1000,
-      onProgress: (p) => {
-        if (p.pages === 10 && !p.done) fake.failNext({ status: 400, path: /^\/v1\/customers$/ });
-      },
-    });
-    await expect(interrupted).to.be.rejectedWith(/Scripted failure/);
+    await interruptedCustomerBackfill(fake, { mirror });
     const checkpoint = await mongoose.connection.collection<Checkpoint>(CHECKPOINT_COLLECTION).findOne({ _id: 'platform:customer' });
     const before = fake.requests.length;
 
