@@ -71,6 +71,17 @@ export class WebhookHookError extends WebhookError {
   }
 }
 
+/**
+ * The request body was read by something else before the webhook adapter (a body parser mounted in front of it)
+ * and its exact bytes were not kept, so the signature cannot be checked. Answered 500: Stripe retries, and the
+ * deliveries succeed once the app mounts the adapter before its body parser.
+ */
+export class WebhookBodyConsumedError extends WebhookError {
+  constructor() {
+    super('webhook_body_consumed', 'request body consumed before the webhook handler; mount it before any body parser');
+  }
+}
+
 /** The options object is unusable (no secrets, a negative tolerance, …). Thrown when the handler is created. */
 export class WebhookOptionsError extends WebhookError {
   constructor(message: string) {

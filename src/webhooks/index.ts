@@ -22,6 +22,7 @@ export {
   EventLogUnavailableError,
   EventRefetchError,
   EventWriteUnconfirmedError,
+  WebhookBodyConsumedError,
   WebhookError,
   WebhookHookError,
   WebhookOptionsError,
