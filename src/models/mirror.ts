@@ -1,6 +1,6 @@
 import mongoose, { type Connection } from 'mongoose';
 import type Stripe from 'stripe';
-import { syncStripeObjects, type StripeObjectLike, type SyncContext, type SyncReport } from '../sync/index.js';
+import { SyncBatcher, type StripeObjectLike, type SyncContext, type SyncReport } from '../sync/index.js';
 import { discriminatorSchema, stripeObjectSchema } from './base.js';
 import { customerLinkSchema } from './customer-link.js';
 import { eventSchema, type StripeEventModel } from './event.js';
@@ -105,6 +105,7 @@ function buildMirror(connection: Connection): StripeMirror {
     models[OBJECT_TYPES[objectType]?.modelName ?? objectType] = model;
   }
 
+  const writes = new SyncBatcher(StripeObject.collection, { expandableFields });
   const handle = {
     connection,
     StripeObject,
@@ -112,7 +113,7 @@ function buildMirror(connection: Connection): StripeMirror {
     model: (objectType: string) => byType.get(objectType) ?? StripeObject,
     stripe: () => stripeClientOf(connection),
     sync: (objects: StripeObjectLike | readonly StripeObjectLike[], context: SyncContext = {}) =>
-      syncStripeObjects(StripeObject.collection, [objects].flat(), context, { expandableFields }),
+      writes.sync([objects].flat(), context),
   };
   // The generated table guarantees one model per model name; the mapped type states the same thing per key.
   return Object.freeze({ ...models, ...handle }) as unknown as StripeMirror;

@@ -76,47 +76,80 @@ async function writeRetryingConflicts(
   session: ClientSession | undefined,
   unsent: readonly string[],
 ): Promise<BatchOutcome> {
-  const first = await writeAll(collection, batch, session, unsent, true);
-  if (first.conflicts.length === 0) return { ...first, stale: 0, tombstonesToMark: [] };
-  const retried = await writeAll(collection, first.conflicts, session, unsent, false);
+  const outcomes = await writeOutcomes(collection, batch, session).catch((error: unknown) => {
+    throw error instanceof SyncWriteError ? new SyncWriteError([...error.failedIds, ...unsent], error.cause) : error;
+  });
+  const failed = batch.filter((_, index) => typeof outcomes[index] === 'object');
+  if (failed.length > 0) {
+    const first = outcomes.find((outcome): outcome is { error: unknown } => typeof outcome === 'object');
+    throw new SyncWriteError([...failed.map((write) => write.id), ...unsent], first?.error);
+  }
+  const count = (kind: WriteOutcome): number => outcomes.filter((outcome) => outcome === kind).length;
   return {
-    upserted: first.upserted + retried.upserted,
-    modified: first.modified + retried.modified,
-    stale: retried.conflicts.length,
-    tombstonesToMark: retried.conflicts.filter((write) => write.tombstone).map((write) => write.id),
+    upserted: count('upserted'),
+    modified: count('modified'),
+    stale: count('stale'),
+    tombstonesToMark: batch.filter((write, index) => write.tombstone && outcomes[index] === 'stale').map((write) => write.id),
   };
 }
 
 /**
+ * What happened to one planned write: stored anew, applied over an older version, stale (the stored version is
+ * newer), or refused by the database for another reason.
+ */
+export type WriteOutcome = 'upserted' | 'modified' | 'stale' | { error: unknown };
+
+/**
+ * Sends `batch` as one unordered bulkWrite (plus one retry of the `_id` conflicts, see {@link executeStripeWrites})
+ * and tells each write's outcome, so writes of several callers can share a command and each caller learns its own.
+ * Throws {@link SyncWriteError} with every id of the batch when the command's outcome is unknown (connection lost).
+ */
+export async function writeOutcomes(
+  collection: Collection,
+  batch: readonly PlannedWrite[],
+  session?: ClientSession,
+): Promise<WriteOutcome[]> {
+  const outcomes = await writeAll(collection, batch, session, true);
+  const conflicts = batch.flatMap((_, index) => (outcomes[index] === CONFLICT ? [index] : []));
+  if (conflicts.length > 0) {
+    const retried = await writeAll(collection, conflicts.map((index) => batch[index] as PlannedWrite), session, false);
+    conflicts.forEach((index, position) => {
+      const outcome = retried[position];
+      outcomes[index] = outcome === CONFLICT || outcome === undefined ? 'stale' : outcome;
+    });
+  }
+  return outcomes as WriteOutcome[];
+}
+
+const CONFLICT = 'conflict';
+
+/**
  * One unordered bulkWrite of guarded upserts (and, when `inserts`, plain inserts of the writes that carry their
- * `document`); E11000 on `_id` is returned as a conflict, anything else thrown. An insert that conflicts found its
- * document stored: its retry as a guarded upsert decides whether it applies or is stale.
+ * `document`); each write's outcome, E11000 on `_id` as a conflict. An insert that conflicts found its document
+ * stored: its retry as a guarded upsert decides whether it applies or is stale.
  */
 async function writeAll(
   collection: Collection,
   batch: readonly PlannedWrite[],
   session: ClientSession | undefined,
-  unsent: readonly string[],
   inserts: boolean,
-): Promise<{ upserted: number; modified: number; conflicts: PlannedWrite[] }> {
+): Promise<(WriteOutcome | typeof CONFLICT)[]> {
+  const upsertedAt = (result: { upsertedIds: Record<number, unknown> }, index: number, write: PlannedWrite): boolean =>
+    (inserts && write.document !== undefined) || index in result.upsertedIds;
   try {
     const result = await collection.bulkWrite(
       batch.map((write) => (inserts && write.document ? insertOne(write.document) : updateOne(write, true))),
       { ordered: false, ...(session ? { session } : {}) },
     );
-    return { upserted: result.insertedCount + result.upsertedCount, modified: result.modifiedCount, conflicts: [] };
+    return batch.map((write, index) => (upsertedAt(result, index, write) ? 'upserted' : 'modified'));
   } catch (error) {
-    if (!isWriteErrorsOnly(error)) throw new SyncWriteError([...batch.map((write) => write.id), ...unsent], error);
-    const conflicts: PlannedWrite[] = [];
-    const failed: string[] = [];
-    for (const writeError of [error.writeErrors].flat()) {
-      const write = batch[writeError.index];
-      if (write && isIdConflict(writeError.code, writeError.errmsg)) conflicts.push(write);
-      else failed.push(write?.id ?? `#${writeError.index}`);
-    }
-    if (failed.length > 0) throw new SyncWriteError([...failed, ...unsent], error);
-    const { insertedCount, upsertedCount, modifiedCount } = error.result;
-    return { upserted: insertedCount + upsertedCount, modified: modifiedCount, conflicts };
+    if (!isWriteErrorsOnly(error)) throw new SyncWriteError(batch.map((write) => write.id), error);
+    const errors = new Map([error.writeErrors].flat().map((writeError) => [writeError.index, writeError]));
+    return batch.map((write, index) => {
+      const writeError = errors.get(index);
+      if (writeError) return isIdConflict(writeError.code, writeError.errmsg) ? CONFLICT : { error };
+      return upsertedAt(error.result, index, write) ? 'upserted' : 'modified';
+    });
   }
 }
 

@@ -1,5 +1,6 @@
 import { SyncInputError } from './errors.js';
 import type { PlainObject } from './types.js';
+import { MAX_JSON_NESTING } from './limits.js';
 
 /** A Stripe object found in the input, normalized for storage (expanded objects at expandable paths -> ids). */
 export interface ExtractedDocument {
@@ -15,8 +16,6 @@ export interface ExtractOptions {
   readonly maxObjects: number;
 }
 
-/** Nesting of plain JSON (not of documents) beyond which a payload is refused rather than walked (cycles included). */
-const MAX_JSON_NESTING = 64;
 
 /** Field names the mirror reserves on stored documents; a payload carrying one was not sent by Stripe. */
 const RESERVED_FIELDS = new Set(['_id', '_mirror', 'stripeAccount']);

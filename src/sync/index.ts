@@ -9,6 +9,7 @@ export { SyncInputError, SyncWriteError } from './errors.js';
 export { PROGRESSIONS, DELETED_RANK, rankOf, type Progression } from './rank.js';
 export { planStripeWrites, type PlannedWrite } from './plan.js';
 export { executeStripeWrites } from './execute.js';
+export { SyncBatcher } from './batch.js';
 
 /**
  * The one write path of the mirror: stores Stripe objects, and every Stripe object nested in them, in the

@@ -8,26 +8,29 @@ import {
   type Document,
   type WriteError,
 } from 'mongodb';
-import type { EventDocument } from './event-log.js';
-import { GroupCommit } from './group-commit.js';
+import type { EventDocument } from './event-collection.js';
+import { GroupCommit } from '../sync/group-commit.js';
 
-/** One delivery's claim: the guarded upsert of its event, exactly as a lone `findOneAndUpdate` would send it. */
-export interface ClaimWrite {
+/** One delivery's guarded upsert of its event (a claim, a record or a failure record), as a lone `updateOne` would send it. */
+export interface EventUpsert {
   id: string;
   filter: Document;
   update: Document;
+  /** Whether the caller needs the stored `attempts` when its upsert took over a stored event (claims do). */
+  attempts: boolean;
 }
 
 type Settled = PromiseSettledResult<number>;
 
 /**
- * Group-commits claims: concurrent claims share one unordered `bulkWrite` of their guarded `updateOne` upserts (each
+ * Group-commits the event log's guarded upserts (claims, records of applied events, failure records): concurrent
+ * ones share one unordered `bulkWrite` of their `updateOne` upserts (each
  * stays a single-document, retryable write). Each caller gets its own outcome: the event's `attempts` once its claim is
  * acknowledged (1 when upserted; read back with one `find` for events taken over, the rare Stripe-retry path), or its
  * own write error (E11000 when someone else holds or finished the event), or the command's error when the command
  * itself failed.
  */
-export function claimCommit(collection: Collection<EventDocument>): GroupCommit<ClaimWrite, number> {
+export function upsertCommit(collection: Collection<EventDocument>): GroupCommit<EventUpsert, number> {
   return new GroupCommit((claims) => writeClaims(collection, claims));
 }
 
@@ -35,17 +38,17 @@ export function claimCommit(collection: Collection<EventDocument>): GroupCommit<
  * Writes a batch in rounds holding each event id at most once, in arrival order: a second delivery of one event then
  * meets the first one's claim in the database (E11000 → the duplicate path) instead of racing it inside one command.
  */
-async function writeClaims(collection: Collection<EventDocument>, claims: ClaimWrite[]): Promise<Settled[]> {
+async function writeClaims(collection: Collection<EventDocument>, claims: EventUpsert[]): Promise<Settled[]> {
   const results: Settled[] = [];
   for (const round of roundsById(claims)) {
-    const settled = await writeRound(collection, round.map((index) => claims[index] as ClaimWrite));
+    const settled = await writeRound(collection, round.map((index) => claims[index] as EventUpsert));
     round.forEach((index, position) => (results[index] = settled[position] as Settled));
   }
   return results;
 }
 
 /** Indexes of `claims` split into rounds: the n-th claim of an id goes into round n. */
-function roundsById(claims: readonly ClaimWrite[]): number[][] {
+function roundsById(claims: readonly EventUpsert[]): number[][] {
   const rounds: number[][] = [];
   const seen = new Map<string, number>();
   claims.forEach((claim, index) => {
@@ -60,7 +63,7 @@ function roundsById(claims: readonly ClaimWrite[]): number[][] {
  * One command for claims of distinct events. A payload the driver refuses to serialize fails the command before
  * anything is sent, so the claims are then written one by one and only the offending caller gets that error.
  */
-async function writeRound(collection: Collection<EventDocument>, claims: ClaimWrite[]): Promise<Settled[]> {
+async function writeRound(collection: Collection<EventDocument>, claims: EventUpsert[]): Promise<Settled[]> {
   let result: BulkWriteResult;
   let writeErrors: readonly WriteError[] = [];
   try {
@@ -85,13 +88,13 @@ async function writeRound(collection: Collection<EventDocument>, claims: ClaimWr
  */
 async function settleClaims(
   collection: Collection<EventDocument>,
-  claims: ClaimWrite[],
+  claims: EventUpsert[],
   result: BulkWriteResult,
   writeErrors: readonly WriteError[],
 ): Promise<Settled[]> {
   const failed = new Map(writeErrors.map((writeError) => [writeError.index, writeError]));
   const upserted = (index: number): boolean => index in result.upsertedIds;
-  const takenOver = claims.filter((_, index) => !failed.has(index) && !upserted(index)).map((claim) => claim.id);
+  const takenOver = claims.filter((claim, index) => claim.attempts && !failed.has(index) && !upserted(index)).map((claim) => claim.id);
   const attempts = takenOver.length > 0 ? await storedAttempts(collection, takenOver) : new Map<string, number>();
   return claims.map((claim, index): Settled => {
     const writeError = failed.get(index);

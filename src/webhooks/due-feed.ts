@@ -5,7 +5,7 @@
  * next poll either way.
  *
  * ```ts
- * const feed = new DueEventFeed(() => findDueEventIds(mirror, 32));
+ * const feed = new DueEventFeed(() => log.findDueIds(32));
  * const id = await feed.next(); // undefined: nothing due right now
  * ```
  */

@@ -1,7 +1,7 @@
 import { StripeMirrorError } from '../errors.js';
 
 /**
- * The webhook pipeline's failures. Each has a stable `code`; only the HTTP layer (`handleStripeWebhook`, the Koa
+ * The webhook pipeline's failures. Each has a stable `code`; only the HTTP layer (`WebhookHandler.handle`, the Koa
  * router) turns them into status codes, so a caller of `applyStripeEvent` or `reprocessEvents` sees plain errors:
  *
  * ```ts

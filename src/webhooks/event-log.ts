@@ -1,18 +1,26 @@
 import type Stripe from 'stripe';
-import type { Collection, Document } from 'mongodb';
+import type { Document } from 'mongodb';
 import { EVENT_STATUSES, type EventStatus } from '../models/event.js';
 import type { StripeMirror } from '../models/mirror.js';
 import { EventLogUnavailableError } from './errors.js';
 import { eventCreated, isStripeEvent } from './event-shape.js';
-import { claimCommit, type ClaimWrite } from './claim-batch.js';
-import { fulfilled, GroupCommit } from './group-commit.js';
+import { upsertCommit, type EventUpsert } from './claim-batch.js';
+import { events, type EventDocument } from './event-collection.js';
+import { fulfilled, GroupCommit } from '../sync/group-commit.js';
 import { describeError } from './scrub.js';
 import { assertStorable, storageFailure } from './unstorable.js';
 
 export type { EventStatus };
+export { events, type EventDocument };
 
 /** Outcome of trying to claim one delivery: either this caller holds the lease, or the stored status says why not. */
 export type ClaimResult = { claimed: true; attempts: number } | { claimed: false; status: EventStatus | 'unknown' };
+
+/** Outcome of recording an applied event: this delivery recorded it, or the stored status says who did or holds it. */
+export type RecordResult = { recorded: true } | { recorded: false; status: EventStatus | 'unknown' };
+
+/** The two statuses of an event that is done: mirrored, or carrying nothing to mirror. */
+export type DoneStatus = 'processed' | 'ignored';
 
 /** Who brought an event into the log: a signed delivery, a replayed archive, or a backfill catch-up. */
 export type EventSource = 'webhook' | 'replay' | 'backfill';
@@ -36,187 +44,193 @@ const DELIVERY_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'dead']
 const QUEUE_CLAIMABLE: readonly EventStatus[] = ['pending', 'failed', 'processing'];
 
 /**
- * Claims an event for this delivery with ONE guarded upsert: it inserts the event if new, or takes over a
- * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits the
- * `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. Concurrent claims are
- * group-committed (see {@link claimCommit}): alone, a claim is written at once; under load, many share one command.
- * Resolves only once the claim is acknowledged. `source` is recorded in `_mirror.source` when the event is new to the
- * log. An event MongoDB can never store is rejected (`WebhookRejectedError` 'unstorable_event') before it can join
- * others in a command; any other write failure is `EventLogUnavailableError`.
- */
-export async function claimDelivery(
-  mirror: StripeMirror,
-  event: Stripe.Event,
-  leaseMs: number,
-  source: EventSource = 'webhook',
-): Promise<ClaimResult> {
-  assertStorable(event);
-  const now = new Date();
-  try {
-    const attempts = await claimsOf(mirror).add({
-      id: event.id,
-      filter: { _id: event.id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] },
-      update: { $setOnInsert: insertFields(event, now, source), $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
-    });
-    return { claimed: true, attempts };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw storageFailure(err);
-  }
-  return { claimed: false, status: await storedStatus(mirror, event.id) };
-}
-
-/** The group commit of delivery claims, per mirror. */
-const claims = new WeakMap<StripeMirror, GroupCommit<ClaimWrite, number>>();
-
-function claimsOf(mirror: StripeMirror): GroupCommit<ClaimWrite, number> {
-  let commit = claims.get(mirror);
-  if (!commit) {
-    commit = claimCommit(events(mirror));
-    claims.set(mirror, commit);
-  }
-  return commit;
-}
-
-/**
- * Queue mode: stores the event as `pending` unless it is already known. Resolves once the write is durable; rejects
- * like {@link claimDelivery} (unstorable payload or unreachable log).
- */
-export async function enqueueEvent(mirror: StripeMirror, event: Stripe.Event): Promise<{ inserted: boolean }> {
-  assertStorable(event);
-  const now = new Date();
-  try {
-    const result = await events(mirror).updateOne(
-      { _id: event.id },
-      { $setOnInsert: { ...insertFields(event, now), status: 'pending', attempts: 0, nextAttemptAt: now } },
-      { upsert: true },
-    );
-    return { inserted: result.upsertedCount > 0 };
-  } catch (err) {
-    if (isDuplicateKey(err)) return { inserted: false };
-    throw storageFailure(err);
-  }
-}
-
-/**
- * Ids of events a queue worker may claim now, soonest due first, with ONE query served by the
- * `{ status: 1, nextAttemptAt: 1 }` index: pending and failed events whose `nextAttemptAt` has come, and `processing`
- * events whose lease expired (a claim sets `nextAttemptAt` to the lease's end, so a crashed process's event falls due
- * by the same field). Candidates only: {@link claimDue} re-checks each one atomically.
+ * The `stripe_events` log of one pipeline: every write a delivery makes to it, with the group commits that let
+ * concurrent deliveries share commands (claims, records and failure records share one, done marks one per status).
+ * State lives here, on the pipeline's instance, never in module-level maps.
  *
  * ```ts
- * for (const id of await findDueEventIds(mirror, 32)) await claimDue(mirror, id, leaseMs);
+ * const log = new EventLog(mirror);
+ * const claim = await log.claim(event, 60_000, 'webhook');
  * ```
  */
-export async function findDueEventIds(mirror: StripeMirror, limit: number): Promise<string[]> {
-  const docs = await guard(() =>
-    events(mirror)
-      .find(
-        { status: { $in: QUEUE_CLAIMABLE }, nextAttemptAt: { $lte: new Date() } },
-        { projection: { _id: 1 }, sort: { nextAttemptAt: 1 }, limit },
-      )
-      .toArray(),
-  );
-  return docs.map((doc) => doc._id);
-}
+export class EventLog {
+  readonly mirror: StripeMirror;
+  readonly #upserts: GroupCommit<EventUpsert, number>;
+  readonly #done: Record<DoneStatus, GroupCommit<string>>;
 
-/**
- * Claims one candidate from {@link findDueEventIds} by `_id` with an atomic conditional update, so two workers never
- * hold the same event: `undefined` when it is no longer due (another worker took it, or it was applied meanwhile).
- */
-export async function claimDue(mirror: StripeMirror, id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
-  const now = new Date();
-  const doc = await guard(() =>
-    events(mirror).findOneAndUpdate(
-      {
-        _id: id,
-        $or: [
-          { status: { $in: ['pending', 'failed'] }, nextAttemptAt: { $lte: now } },
-          { status: 'processing', leaseUntil: { $lte: now } },
-        ],
-      },
-      { $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
-      { returnDocument: 'after' },
-    ),
-  );
-  return doc ? claimedFrom(doc) : undefined;
-}
-
-/** Reprocessing: takes over any stored event except one another process holds right now. */
-export async function claimStored(mirror: StripeMirror, id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
-  const now = new Date();
-  const doc = await guard(() =>
-    events(mirror).findOneAndUpdate(
-      { _id: id, $or: [{ status: { $ne: 'processing' } }, { leaseUntil: { $lte: now } }] },
-      { $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } },
-      { returnDocument: 'after' },
-    ),
-  );
-  return doc ? claimedFrom(doc) : undefined;
-}
-
-/**
- * Marks a claimed event done: `processed` when mirrored, `ignored` when it carried nothing to mirror. Resolves once
- * the mark is confirmed. Concurrent marks of one status share one command (see {@link GroupCommit}): alone, a
- * mark is one round trip as before; at high concurrency the marks of many deliveries cost one.
- */
-export async function markDone(mirror: StripeMirror, id: string, status: DoneStatus): Promise<void> {
-  await guard(() => doneMarksOf(mirror)[status].add(id));
-}
-
-/** Marks a claimed event `failed` (retried at `nextAttemptAt`) or `dead` (parked), with the scrubbed error. */
-export async function markFailed(
-  mirror: StripeMirror,
-  id: string,
-  err: unknown,
-  next: { dead: boolean; nextAttemptAt: Date },
-): Promise<void> {
-  await guard(() =>
-    events(mirror).updateOne(
-      { _id: id },
-      {
-        $set: {
-          status: next.dead ? 'dead' : 'failed',
-          lastError: describeError(err),
-          leaseUntil: null,
-          nextAttemptAt: next.dead ? null : next.nextAttemptAt,
-        },
-      },
-    ),
-  );
-}
-
-type DoneStatus = 'processed' | 'ignored';
-
-/** The group commits of done marks, per mirror and status (a batch of marks shares one update document). */
-const doneMarks = new WeakMap<StripeMirror, Record<DoneStatus, GroupCommit<string>>>();
-
-function doneMarksOf(mirror: StripeMirror): Record<DoneStatus, GroupCommit<string>> {
-  let marks = doneMarks.get(mirror);
-  if (!marks) {
-    marks = { processed: doneMarkCommit(mirror, 'processed'), ignored: doneMarkCommit(mirror, 'ignored') };
-    doneMarks.set(mirror, marks);
+  constructor(mirror: StripeMirror) {
+    this.mirror = mirror;
+    this.#upserts = upsertCommit(events(mirror));
+    this.#done = { processed: this.#doneMarks('processed'), ignored: this.#doneMarks('ignored') };
   }
-  return marks;
+
+  /**
+   * Claims an event for this delivery with ONE guarded upsert: it inserts the event if new, or takes over a
+   * pending/failed/dead one or one whose lease expired. When the filter misses an existing document the upsert hits
+   * the `_id` index (E11000): someone else holds or finished the event, and one `findOne` tells which. Concurrent
+   * upserts are group-committed (see {@link upsertCommit}). Resolves only once the claim is acknowledged. An event
+   * MongoDB can never store is rejected (`WebhookRejectedError` 'unstorable_event') before it can join others in a
+   * command; any other write failure is `EventLogUnavailableError`.
+   */
+  async claim(event: Stripe.Event, leaseMs: number, source: EventSource = 'webhook'): Promise<ClaimResult> {
+    const now = new Date();
+    const update = { $setOnInsert: insertFields(event, now, source), $set: leaseFields(now, leaseMs), $inc: { attempts: 1 } };
+    const attempts = await this.#takeOver(event, update, true);
+    return typeof attempts === 'number' ? { claimed: true, attempts } : { claimed: false, status: attempts.status };
+  }
+
+  /**
+   * Records an event whose objects are already written (the apply is idempotent, so it may come first) as done, with
+   * the same guarded upsert as a claim: the delivery whose record lands is the one that applied the event; a stored
+   * `processed`/`ignored` event makes this delivery a duplicate, a live lease elsewhere an event in progress.
+   */
+  async record(event: Stripe.Event, status: DoneStatus, source: EventSource): Promise<RecordResult> {
+    const now = new Date();
+    const update = { $setOnInsert: insertFields(event, now, source), $set: doneFields(status, now), $inc: { attempts: 1 } };
+    const recorded = await this.#takeOver(event, update, false);
+    return typeof recorded === 'number' ? { recorded: true } : { recorded: false, status: recorded.status };
+  }
+
+  /**
+   * Records that applying an event this delivery did not claim failed: stored (if new) as `failed` with the scrubbed
+   * error and its next attempt time, unless another delivery holds or finished it meanwhile (then it is theirs).
+   */
+  async recordFailure(event: Stripe.Event, err: unknown, source: EventSource, nextAttemptAt: Date): Promise<void> {
+    const now = new Date();
+    const failed = { status: 'failed', lastError: describeError(err), leaseUntil: null, nextAttemptAt };
+    await this.#takeOver(event, { $setOnInsert: insertFields(event, now, source), $set: failed, $inc: { attempts: 1 } }, false);
+  }
+
+  /** One guarded upsert of `event` (see {@link claim}): the attempts it counted, or the stored status that won. */
+  async #takeOver(event: Stripe.Event, update: Document, attempts: boolean): Promise<number | { status: EventStatus | 'unknown' }> {
+    assertStorable(event);
+    try {
+      return await this.#upserts.add({ id: event.id, filter: takeOverFilter(event.id, new Date()), update, attempts });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw storageFailure(err);
+    }
+    return { status: await this.storedStatus(event.id) };
+  }
+
+  /**
+   * Queue mode: stores the event as `pending` unless it is already known. Resolves once the write is durable; rejects
+   * like {@link claim} (unstorable payload or unreachable log).
+   */
+  async enqueue(event: Stripe.Event): Promise<{ inserted: boolean }> {
+    assertStorable(event);
+    const now = new Date();
+    try {
+      const result = await events(this.mirror).updateOne(
+        { _id: event.id },
+        { $setOnInsert: { ...insertFields(event, now), status: 'pending', attempts: 0, nextAttemptAt: now } },
+        { upsert: true },
+      );
+      return { inserted: result.upsertedCount > 0 };
+    } catch (err) {
+      if (isDuplicateKey(err)) return { inserted: false };
+      throw storageFailure(err);
+    }
+  }
+
+  /**
+   * Ids of events a queue worker may claim now, soonest due first, with ONE query served by the
+   * `{ status: 1, nextAttemptAt: 1 }` index: pending and failed events whose `nextAttemptAt` has come, and `processing`
+   * events whose lease expired (a claim sets `nextAttemptAt` to the lease's end, so a crashed process's event falls due
+   * by the same field). Candidates only: {@link claimDue} re-checks each one atomically.
+   */
+  async findDueIds(limit: number): Promise<string[]> {
+    const docs = await guard(() =>
+      events(this.mirror)
+        .find(
+          { status: { $in: QUEUE_CLAIMABLE }, nextAttemptAt: { $lte: new Date() } },
+          { projection: { _id: 1 }, sort: { nextAttemptAt: 1 }, limit },
+        )
+        .toArray(),
+    );
+    return docs.map((doc) => doc._id);
+  }
+
+  /**
+   * Claims one candidate from {@link findDueIds} by `_id` with an atomic conditional update, so two workers never
+   * hold the same event: `undefined` when it is no longer due (another worker took it, or it was applied meanwhile).
+   */
+  claimDue(id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
+    const now = new Date();
+    return this.#claimStored(id, leaseMs, [
+      { status: { $in: ['pending', 'failed'] }, nextAttemptAt: { $lte: now } },
+      { status: 'processing', leaseUntil: { $lte: now } },
+    ]);
+  }
+
+  /** Reprocessing: takes over any stored event except one another process holds right now. */
+  claimStored(id: string, leaseMs: number): Promise<ClaimedEvent | undefined> {
+    return this.#claimStored(id, leaseMs, [{ status: { $ne: 'processing' } }, { leaseUntil: { $lte: new Date() } }]);
+  }
+
+  async #claimStored(id: string, leaseMs: number, when: Document[]): Promise<ClaimedEvent | undefined> {
+    const doc = await guard(() =>
+      events(this.mirror).findOneAndUpdate(
+        { _id: id, $or: when },
+        { $set: leaseFields(new Date(), leaseMs), $inc: { attempts: 1 } },
+        { returnDocument: 'after' },
+      ),
+    );
+    return doc ? claimedFrom(doc) : undefined;
+  }
+
+  /**
+   * Marks a claimed event done: `processed` when mirrored, `ignored` when it carried nothing to mirror. Resolves once
+   * the mark is confirmed. Concurrent marks of one status share one command (see {@link GroupCommit}).
+   */
+  async markDone(id: string, status: DoneStatus): Promise<void> {
+    await guard(() => this.#done[status].add(id));
+  }
+
+  /** Marks a claimed event `failed` (retried at `nextAttemptAt`) or `dead` (parked), with the scrubbed error. */
+  async markFailed(id: string, err: unknown, next: { dead: boolean; nextAttemptAt: Date }): Promise<void> {
+    await guard(() =>
+      events(this.mirror).updateOne(
+        { _id: id },
+        {
+          $set: {
+            status: next.dead ? 'dead' : 'failed',
+            lastError: describeError(err),
+            leaseUntil: null,
+            nextAttemptAt: next.dead ? null : next.nextAttemptAt,
+          },
+        },
+      ),
+    );
+  }
+
+  /** The stored status of one event, `unknown` if it vanished in between. */
+  async storedStatus(id: string): Promise<EventStatus | 'unknown'> {
+    const doc = await guard(() => events(this.mirror).findOne({ _id: id }, { projection: { status: 1 } }));
+    const status: unknown = doc?.status;
+    return isEventStatus(status) ? status : 'unknown';
+  }
+
+  /**
+   * One command per batch: a `bulkWrite` of one `updateOne` per mark rather than an `updateMany`, because
+   * single-document updates stay retryable writes (the driver retries them once across a replica-set failover;
+   * multi-document updates are never retried).
+   */
+  #doneMarks(status: DoneStatus): GroupCommit<string> {
+    return new GroupCommit(async (ids) => {
+      const update = { $set: doneFields(status, new Date()) };
+      await events(this.mirror).bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update } })), { ordered: false });
+      return ids.map(fulfilled);
+    });
+  }
 }
 
-/**
- * One command per batch: a `bulkWrite` of one `updateOne` per mark rather than an `updateMany`, because single-document
- * updates stay retryable writes (the driver retries them once across a replica-set failover; multi-document updates
- * are never retried).
- */
-function doneMarkCommit(mirror: StripeMirror, status: DoneStatus): GroupCommit<string> {
-  return new GroupCommit(async (ids) => {
-    const update = { $set: { status, processedAt: new Date(), leaseUntil: null, nextAttemptAt: null, lastError: null } };
-    await events(mirror).bulkWrite(ids.map((id) => ({ updateOne: { filter: { _id: id }, update } })), { ordered: false });
-    return ids.map(fulfilled);
-  });
+/** Matches a stored event a delivery may take over: pending, failed, dead, or held under an expired lease. */
+function takeOverFilter(id: string, now: Date): Document {
+  return { _id: id, $or: [{ status: { $in: DELIVERY_CLAIMABLE } }, { status: 'processing', leaseUntil: { $lte: now } }] };
 }
 
-/** The stored status of one event, `unknown` if it vanished in between. */
-export async function storedStatus(mirror: StripeMirror, id: string): Promise<EventStatus | 'unknown'> {
-  const doc = await guard(() => events(mirror).findOne({ _id: id }, { projection: { status: 1 } }));
-  const status: unknown = doc?.status;
-  return isEventStatus(status) ? status : 'unknown';
+function doneFields(status: DoneStatus, now: Date): Document {
+  return { status, processedAt: now, leaseUntil: null, nextAttemptAt: null, lastError: null };
 }
 
 /** The event as Stripe sent it, from a stored document (bookkeeping removed). */
@@ -224,16 +238,6 @@ export function eventFromDocument(doc: Document): Stripe.Event | undefined {
   const event: Record<string, unknown> = { ...doc };
   for (const field of BOOKKEEPING) delete event[field];
   return isStripeEvent(event) ? event : undefined;
-}
-
-/** The driver collection behind `mirror.Event`: writes bypass mongoose casting so the event stays byte-faithful. */
-export function events(mirror: StripeMirror): Collection<EventDocument> {
-  return mirror.connection.collection<EventDocument>(mirror.Event.collection.collectionName);
-}
-
-/** A stored event: `_id` is the event id, the rest is the event plus bookkeeping. */
-export interface EventDocument extends Document {
-  _id: string;
 }
 
 function insertFields(event: Stripe.Event, now: Date, source: EventSource = 'webhook'): Document {

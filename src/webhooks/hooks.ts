@@ -46,6 +46,11 @@ export class EventHooks {
     return this;
   }
 
+  /** Whether any hook runs for events of this type (the pipeline claims such events first, so hooks run once). */
+  matches(type: string): boolean {
+    return this.#hooks.some((registered) => registered.type === '*' || registered.type === type);
+  }
+
   /** Runs the hooks matching the event; a failure is wrapped in {@link WebhookHookError}. */
   async run(event: Stripe.Event, context: HookContext): Promise<void> {
     for (const { type, hook } of this.#hooks) {

@@ -1,4 +1,4 @@
-export { createWebhookHandler, handleStripeWebhook, WebhookHandler } from './handler.js';
+export { createWebhookHandler, WebhookHandler } from './handler.js';
 export type { WebhookRequest, WebhookResponse } from './handler.js';
 export { applyStripeEvent } from './apply.js';
 export type { ApplyOptions, ApplyResult } from './apply.js';

@@ -1,10 +1,10 @@
 import type Stripe from 'stripe';
-import type { SyncReport } from '../sync/index.js';
-import { EventInProgressError } from './errors.js';
-import { claimDelivery, type EventSource } from './event-log.js';
+import type { EventSource } from './event-log.js';
 import { EventHooks } from './hooks.js';
-import { resolveProcessingOptions, type ProcessingOptions, type WebhookOptions } from './options.js';
-import { processClaimed } from './process.js';
+import { resolveProcessingOptions, type WebhookOptions } from './options.js';
+import { EventPipeline, type IngestResult } from './pipeline.js';
+
+export type { IngestResult } from './pipeline.js';
 
 /** Options of {@link ingestStripeEvent}: where to apply, and who the event came from. */
 export interface IngestOptions extends Pick<WebhookOptions, 'mirror' | 'refetch' | 'logger' | 'leaseMs'> {
@@ -14,23 +14,12 @@ export interface IngestOptions extends Pick<WebhookOptions, 'mirror' | 'refetch'
   hooks?: EventHooks;
 }
 
-/** What ingesting one event did. */
-export interface IngestResult {
-  id: string;
-  /** `processed` when mirrored, `ignored` when it carried nothing to mirror (now, or before when `duplicate`). */
-  status: 'processed' | 'ignored';
-  /** True when the event log already had the event done: nothing was applied and no hook ran. */
-  duplicate: boolean;
-  /** What the write did; `null` for duplicates and ignored events. */
-  report: SyncReport | null;
-}
-
 /**
  * Records and applies one event that arrived without a signature (an NDJSON archive, `GET /v1/events`, a queue
- * consumer), through the same path as a verified webhook delivery: the atomic claim in `stripe_events`
- * (pending → processing → processed | ignored | failed, `attempts` counted), one `mirror.sync`, the hooks, and the
- * outcome recorded. Exactly once: a duplicate of a processed or ignored event is a no-op reported as `duplicate`, and a
- * failed one is claimed and applied again.
+ * consumer), through the same pipeline as a verified webhook delivery: the mirror's guarded writes, the event
+ * recorded in `stripe_events` (processed | ignored | failed, `attempts` counted), the hooks exactly once. A duplicate of
+ * a processed or ignored event is a no-op reported as `duplicate`; a failed one is applied again. Many concurrent
+ * events are better ingested through one handler (`handler.ingest`), whose pipeline shares commands between them.
  *
  * Rejects with the apply error once the event is stored as `failed`, with `EventInProgressError` while another
  * process holds the event, with `WebhookRejectedError` ('unstorable_event') when MongoDB can never store the event,
@@ -42,24 +31,5 @@ export interface IngestResult {
  */
 export function ingestStripeEvent(event: Stripe.Event, options: IngestOptions = {}): Promise<IngestResult> {
   const { source = 'replay', hooks = new EventHooks(), ...processing } = options;
-  return ingestEvent(event, { options: resolveProcessingOptions(processing), hooks }, source);
-}
-
-/** The claim/apply/record path shared by verified deliveries, `handler.ingest` and {@link ingestStripeEvent}. */
-export async function ingestEvent(
-  event: Stripe.Event,
-  pipeline: { options: ProcessingOptions; hooks: EventHooks },
-  source: EventSource,
-): Promise<IngestResult> {
-  const { mirror, leaseMs } = pipeline.options;
-  const claim = await claimDelivery(mirror, event, leaseMs, source);
-  if (!claim.claimed) {
-    if (claim.status === 'processed' || claim.status === 'ignored') {
-      return { id: event.id, status: claim.status, duplicate: true, report: null };
-    }
-    throw new EventInProgressError(event.id);
-  }
-  const outcome = await processClaimed({ event, attempts: claim.attempts }, pipeline, { source, deadLetter: false });
-  if ('error' in outcome) throw outcome.error;
-  return { id: event.id, status: outcome.status, duplicate: false, report: outcome.report };
+  return new EventPipeline(resolveProcessingOptions(processing), hooks).ingest(event, source);
 }

@@ -17,7 +17,7 @@ export interface WebhookLogger {
 export type RefetchPolicy = boolean | readonly string[] | ((event: Stripe.Event) => boolean);
 
 /**
- * Options of `createWebhookHandler`, `handleStripeWebhook` and `stripeWebhookRouter`. Only `secrets` is required:
+ * Options of `createWebhookHandler` and the adapters (`stripeWebhookRouter`, …). Only `secrets` is required:
  *
  * ```ts
  * createWebhookHandler({ secrets: [process.env.STRIPE_WEBHOOK_SECRET!], mode: 'queue', refetch: ['subscription'] });

@@ -1,10 +1,8 @@
 import type { Filter } from 'mongodb';
-import { claimStored, events, type EventDocument } from './event-log.js';
-import type { WebhookHandler } from './handler.js';
-import { EventHooks } from './hooks.js';
+import { events, type EventDocument } from './event-collection.js';
 import { resolveProcessingOptions, type RefetchPolicy, type WebhookLogger } from './options.js';
 import type { StripeMirror } from '../models/mirror.js';
-import { processClaimed } from './process.js';
+import { EventPipeline } from './pipeline.js';
 
 /** Which stored events to replay. No filter: every stored event. */
 export interface ReprocessFilter {
@@ -16,14 +14,12 @@ export interface ReprocessFilter {
   type?: string | readonly string[];
 }
 
-/** Options of {@link reprocessEvents}: a filter plus where to apply. */
+/** Options of {@link reprocessEvents}: a filter plus where to apply (a handler's `reprocess` uses its own). */
 export interface ReprocessOptions extends ReprocessFilter {
-  /** Default `defaultMirror()`, or the handler's mirror. */
+  /** Default `defaultMirror()`. */
   mirror?: StripeMirror;
   refetch?: RefetchPolicy;
   logger?: WebhookLogger;
-  /** Use this handler's mirror, refetch policy, logger and hooks. */
-  handler?: WebhookHandler;
 }
 
 /** Counts of one reprocessing run. */
@@ -45,26 +41,31 @@ export interface ReprocessReport {
  * const { processed, failed } = await reprocessEvents({ failed: true, since: new Date('2026-01-01') });
  * ```
  */
-export async function reprocessEvents(options: ReprocessOptions = {}): Promise<ReprocessReport> {
-  const resolved = options.handler?.options ?? resolveProcessingOptions({
-    ...(options.mirror ? { mirror: options.mirror } : {}),
-    ...(options.refetch === undefined ? {} : { refetch: options.refetch }),
-    ...(options.logger ? { logger: options.logger } : {}),
+export function reprocessEvents(options: ReprocessOptions = {}): Promise<ReprocessReport> {
+  const { mirror, refetch, logger, ...filter } = options;
+  const processing = resolveProcessingOptions({
+    ...(mirror ? { mirror } : {}),
+    ...(refetch === undefined ? {} : { refetch }),
+    ...(logger ? { logger } : {}),
   });
-  const pipeline = { options: resolved, hooks: options.handler?.hooks ?? new EventHooks() };
-  const ids = await events(resolved.mirror)
-    .find(reprocessQuery(options), { projection: { _id: 1 }, sort: { created: 1, _id: 1 } })
+  return reprocessWith(new EventPipeline(processing), filter);
+}
+
+/** {@link reprocessEvents} through one pipeline (a handler's, with its hooks): `handler.reprocess(filter)`. */
+export async function reprocessWith(pipeline: EventPipeline, filter: ReprocessFilter): Promise<ReprocessReport> {
+  const ids = await events(pipeline.options.mirror)
+    .find(reprocessQuery(filter), { projection: { _id: 1 }, sort: { created: 1, _id: 1 } })
     .map((doc): unknown => doc._id)
     .toArray();
   const report: ReprocessReport = { matched: ids.length, processed: 0, ignored: 0, failed: 0, skipped: 0 };
   for (const id of ids) {
     if (typeof id !== 'string') continue;
-    const claimed = await claimStored(resolved.mirror, id, resolved.leaseMs);
+    const claimed = await pipeline.log.claimStored(id, pipeline.options.leaseMs);
     if (!claimed) {
       report.skipped += 1;
       continue;
     }
-    const outcome = await processClaimed(claimed, pipeline, { source: 'replay', deadLetter: false });
+    const outcome = await pipeline.processClaimed(claimed, { source: 'replay', deadLetter: false });
     report[outcome.status === 'dead' ? 'failed' : outcome.status] += 1;
   }
   return report;

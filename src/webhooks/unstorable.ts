@@ -1,11 +1,13 @@
 import { BSON } from 'mongodb';
+import { MAX_JSON_NESTING } from '../sync/limits.js';
 import { EventLogUnavailableError, WebhookRejectedError } from './errors.js';
 
 /**
- * Deepest nesting accepted in an event. MongoDB refuses to store documents nested more than 180 levels deep (and the
- * embedded server fails sooner); real Stripe payloads stay under 15, so 100 leaves room for the write path's wrapping.
+ * Deepest nesting accepted in an event: the sync engine's own limit, so an event the log accepts is one the write path
+ * accepts too (the event and its `data` wrap the object, so the object itself nests less). Real Stripe payloads stay
+ * under 15 levels.
  */
-export const MAX_EVENT_DEPTH = 100;
+export const MAX_EVENT_DEPTH = MAX_JSON_NESTING;
 
 /**
  * Refuses, before any write, an event MongoDB could never store because it is nested too deeply: retrying such a

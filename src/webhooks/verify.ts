@@ -77,7 +77,8 @@ function check(payload: string, header: string, secret: string, tolerance: numbe
   }
 }
 
-function headerValue(headers: WebhookHeaders, name: string): string | undefined {
+/** One header's value (the first, when repeated), looked up case-insensitively. */
+export function headerValue(headers: WebhookHeaders, name: string): string | undefined {
   const key = Object.keys(headers).find((candidate) => candidate.toLowerCase() === name);
   const value = key === undefined ? undefined : headers[key];
   return typeof value === 'string' ? value : value?.[0];

@@ -1,8 +1,5 @@
 import { DueEventFeed } from './due-feed.js';
-import { claimDue, findDueEventIds } from './event-log.js';
-import type { EventHooks } from './hooks.js';
-import type { ProcessingOptions } from './options.js';
-import { processClaimed } from './process.js';
+import type { EventPipeline } from './pipeline.js';
 
 /** Options of `startWorker`. */
 export interface WorkerOptions {
@@ -28,14 +25,11 @@ export interface EventWorker {
  * logged and polled again.
  *
  * ```ts
- * const worker = startWorker({ options, hooks }, { concurrency: 4 });
+ * const worker = handler.startWorker({ concurrency: 4 });
  * process.on('SIGTERM', () => void worker.stop());
  * ```
  */
-export function startWorker(
-  pipeline: { options: ProcessingOptions; hooks: EventHooks },
-  workerOptions: WorkerOptions = {},
-): EventWorker {
+export function startWorker(pipeline: EventPipeline, workerOptions: WorkerOptions = {}): EventWorker {
   const concurrency = Math.max(1, Math.floor(workerOptions.concurrency ?? 1));
   const pollMs = Math.max(1, workerOptions.pollMs ?? 1_000);
   const stopper = new AbortController();
@@ -43,16 +37,16 @@ export function startWorker(
   workerOptions.signal?.addEventListener('abort', () => stopper.abort(), { once: true });
   if (workerOptions.signal?.aborted) stopper.abort();
 
-  const { mirror, leaseMs, logger } = pipeline.options;
-  const feed = new DueEventFeed(() => findDueEventIds(mirror, concurrency * CANDIDATES_PER_SLOT));
+  const { leaseMs, logger } = pipeline.options;
+  const feed = new DueEventFeed(() => pipeline.log.findDueIds(concurrency * CANDIDATES_PER_SLOT));
 
   /** One unit of work: claim and apply the next due candidate. False when there was nothing to do (or no database). */
   const step = async (): Promise<boolean> => {
     try {
       const id = await feed.next();
       if (id === undefined) return false;
-      const claimed = await claimDue(mirror, id, leaseMs);
-      if (claimed) await processClaimed(claimed, pipeline, { source: 'webhook', deadLetter: true });
+      const claimed = await pipeline.log.claimDue(id, leaseMs);
+      if (claimed) await pipeline.processClaimed(claimed, { source: 'webhook', deadLetter: true });
       return true;
     } catch (err) {
       logger.error('stripe event worker: event log unavailable', {

@@ -5,7 +5,7 @@ import { testMongoUri } from '../support/setup.js';
 import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { EventLogUnavailableError, WebhookRejectedError } from '../../src/webhooks/index.js';
-import { claimDelivery, type ClaimResult } from '../../src/webhooks/event-log.js';
+import { EventLog, type ClaimResult } from '../../src/webhooks/event-log.js';
 import { collection, fixtureEvents, withId } from './support.js';
 
 const LEASE_MS = 60_000;
@@ -22,7 +22,8 @@ function eventWithId(id: string, patch: Record<string, unknown> = {}): Stripe.Ev
  * so all of `events` share the next command, the batch under test.
  */
 async function claimTogether(mirror: StripeMirror, events: Stripe.Event[]): Promise<PromiseSettledResult<ClaimResult>[]> {
-  const claims = [eventWithId('evt_claim_opener'), ...events].map((event) => claimDelivery(mirror, event, LEASE_MS));
+  const log = new EventLog(mirror);
+  const claims = [eventWithId('evt_claim_opener'), ...events].map((event) => log.claim(event, LEASE_MS));
   return (await Promise.allSettled(claims)).slice(1);
 }
 
@@ -55,7 +56,7 @@ describe('group-committed delivery claims', () => {
   });
 
   it('writes a lone claim at once, as one command', async () => {
-    expect(await claimDelivery(mirror, eventWithId('evt_lone'), LEASE_MS)).to.deep.equal({ claimed: true, attempts: 1 });
+    expect(await new EventLog(mirror).claim(eventWithId('evt_lone'), LEASE_MS)).to.deep.equal({ claimed: true, attempts: 1 });
     expect(commands).to.deep.equal(['update']);
   });
 

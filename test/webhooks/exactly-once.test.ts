@@ -53,23 +53,56 @@ describe('webhook deliveries of one event', () => {
     expect(retries.map((response) => response.status)).to.satisfy((all: number[]) => all.every((s) => s === 200));
   });
 
-  it('answers 409 while another delivery holds the lease', async () => {
+  /** A handler whose hook for the event waits for `release()`: its delivery holds the lease until then. */
+  async function heldDelivery(): Promise<{
+    server: WebhookServer;
+    handler: WebhookHandler;
+    first: ReturnType<typeof deliver>;
+    release: () => void;
+  }> {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const slow = createWebhookHandler({ secrets: [SECRET] }).on('customer.subscription.updated', () => gate);
-    const slowServer = await startWebhookServer({ handler: slow });
+    const slow = createWebhookHandler({ secrets: [SECRET] }).on('customer.subscription.updated', async (received) => {
+      await gate;
+      applied.push(received.id);
+    });
+    const server = await startWebhookServer({ handler: slow });
+    const first = deliver(server.url, event);
+    await waitForStatus('processing');
+    return { server, handler: slow, first, release };
+  }
+
+  it('answers 409 while another process holds the lease', async () => {
+    const held = await heldDelivery();
+    const otherProcess = await startWebhookServer({ handler: createWebhookHandler({ secrets: [SECRET] }).on('*', () => undefined) });
     try {
-      const first = deliver(slowServer.url, event);
-      await waitForStatus('processing');
-      const second = await deliver(slowServer.url, event);
-      release();
+      const second = await deliver(otherProcess.url, event);
+      held.release();
       expect(second.status).to.equal(409);
       expect(second.body.error).to.equal('event_in_progress');
-      expect((await first).status).to.equal(200);
-      expect((await deliver(slowServer.url, event)).status).to.equal(200);
+      expect((await held.first).status).to.equal(200);
+      expect((await deliver(otherProcess.url, event)).status).to.equal(200);
+      expect(applied).to.deep.equal([event.id]);
     } finally {
-      release();
-      await slowServer.close();
+      held.release();
+      await Promise.all([held.server.close(), otherProcess.close()]);
+    }
+  });
+
+  it('makes a duplicate arriving while its twin is applied in the same process wait and answer 200 as a duplicate', async () => {
+    const held = await heldDelivery();
+    try {
+      const second = deliver(held.server.url, event);
+      await waitUntil(() => held.handler.metrics().received === 2);
+      held.release();
+      const [first, twin] = await Promise.all([held.first, second]);
+      expect(first.status).to.equal(200);
+      expect(twin.status).to.equal(200);
+      expect(twin.body).to.include({ received: true, duplicate: true, status: 'processed' });
+      expect(applied).to.deep.equal([event.id]);
+    } finally {
+      held.release();
+      await held.server.close();
     }
   });
 
@@ -88,6 +121,11 @@ describe('webhook deliveries of one event', () => {
     }
     expect(statuses).to.deep.equal([(event.data.object as { status: string }).status]);
   });
+
+  async function waitUntil(condition: () => boolean): Promise<void> {
+    for (let i = 0; i < 500 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 5));
+    if (!condition()) throw new Error('condition never met');
+  }
 
   async function waitForStatus(status: string): Promise<void> {
     for (let i = 0; i < 500; i += 1) {

@@ -64,7 +64,7 @@ describe('ingestStripeEvent()', () => {
     expect(await collection('stripe_events').findOne({ _id: event.id })).to.include({ status: 'processed', attempts: 2, lastError: null });
   });
 
-  it('rejects with EventInProgressError while another process holds the event', async () => {
+  async function heldElsewhere(): Promise<void> {
     await collection('stripe_events').insertOne({
       ...structuredClone(event),
       _id: event.id,
@@ -72,7 +72,20 @@ describe('ingestStripeEvent()', () => {
       attempts: 1,
       leaseUntil: new Date(Date.now() + 60_000),
     });
+  }
+
+  it('rejects with EventInProgressError while another process holds the event, leaving its claim alone', async () => {
+    await heldElsewhere();
     await expect(ingestStripeEvent(event)).to.be.rejectedWith(EventInProgressError);
+    expect(await collection('stripe_events').findOne({ _id: event.id })).to.include({ status: 'processing', attempts: 1 });
+  });
+
+  it('neither applies nor runs hooks of an event with hooks while another process holds it', async () => {
+    await heldElsewhere();
+    const ran: string[] = [];
+    const hooks = new EventHooks().on('*', (received) => void ran.push(received.id));
+    await expect(ingestStripeEvent(event, { hooks })).to.be.rejectedWith(EventInProgressError);
+    expect(ran).to.deep.equal([]);
     expect(await collection('stripe_objects').countDocuments()).to.equal(0);
   });
 
@@ -82,10 +95,11 @@ describe('ingestStripeEvent()', () => {
     expect(await collection('stripe_events').findOne({ _id: bare.id })).to.include({ status: 'ignored' });
   });
 
-  it('marks concurrently ingested events done with shared writes, each with its own outcome', async () => {
+  it('records events ingested concurrently through one handler with shared writes, each with its own outcome', async () => {
     const copies = Array.from({ length: 20 }, (_, i) => withIds(event, `evt_ingest_many_${i}`, `cus_ingest_many_${i}`));
     const bare = { ...structuredClone(event), id: 'evt_ingest_many_bare', data: { object: { object: 'balance' } } } as unknown as Stripe.Event;
-    const marks = await countingMarkWrites(() => Promise.all([...copies, bare].map((copy) => ingestStripeEvent(copy))));
+    const handler = createWebhookHandler({ secrets: ['whsec_unused'] });
+    const marks = await countingMarkWrites(() => Promise.all([...copies, bare].map((copy) => handler.ingest(copy))));
     expect(marks).to.be.within(2, copies.length);
     const stored = await collection('stripe_events').find({}, { projection: { status: 1, processedAt: 1 } }).toArray();
     expect(stored.filter((doc) => doc.status === 'processed' && doc.processedAt instanceof Date)).to.have.length(copies.length);

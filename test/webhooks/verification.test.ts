@@ -1,5 +1,5 @@
 import { expect } from '../support/chai.js';
-import { createWebhookHandler, handleStripeWebhook, WebhookOptionsError, type WebhookHandler } from '../../src/webhooks/index.js';
+import { createWebhookHandler, WebhookOptionsError, type WebhookHandler } from '../../src/webhooks/index.js';
 import { collection, deliver, fixtureEvents, SECRET, signatureHeader, startWebhookServer, type WebhookServer } from './support.js';
 
 const OTHER_SECRET = 'whsec_test_rotated_9876543210';
@@ -114,19 +114,19 @@ describe('createWebhookHandler()', () => {
   });
 });
 
-describe('handleStripeWebhook()', () => {
+describe('WebhookHandler.handle()', () => {
   const event = fixtureEvents('current').find(({ file }) => file === 'price.created.json')!.event;
 
   it('verifies and applies a delivery given as raw body and headers, framework-free', async () => {
     const rawBody = Buffer.from(JSON.stringify(event));
     const headers = { 'stripe-signature': signatureHeader(rawBody.toString('utf8')) };
-    const response = await handleStripeWebhook({ rawBody, headers }, { secrets: [SECRET] });
+    const response = await createWebhookHandler({ secrets: [SECRET] }).handle({ rawBody, headers });
     expect(response).to.deep.equal({ status: 200, body: { received: true, id: event.id, status: 'processed' } });
   });
 
   it('finds the signature header whatever its case', async () => {
     const rawBody = JSON.stringify(event);
-    const response = await handleStripeWebhook({ rawBody, headers: { 'Stripe-Signature': signatureHeader(rawBody) } }, { secrets: [SECRET] });
+    const response = await createWebhookHandler({ secrets: [SECRET] }).handle({ rawBody, headers: { 'Stripe-Signature': signatureHeader(rawBody) } });
     expect(response.status).to.equal(200);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from '../support/chai.js';
-import { fulfilled, GroupCommit } from '../../src/webhooks/group-commit.js';
+import { fulfilled, GroupCommit } from '../../src/sync/group-commit.js';
 
 /** A write function whose calls the test settles by hand. */
 function manualWrites(): { writes: string[][]; settle(index: number, error?: Error): void; write(items: string[]): Promise<PromiseSettledResult<void>[]> } {
