@@ -1,6 +1,9 @@
+import type { SeparateProductErrorCode, StripeMirrorErrorCode } from './error-codes.js';
+
 /**
- * Base class of every error stripe-mirror throws. `code` is stable across releases, so callers can branch on it
- * without matching messages:
+ * Base class of every error stripe-mirror throws. `code` is stable across releases and typed as the union of the
+ * codes in `ERROR_CODES` (and the two codes of the testing kit and embedded server, whose errors extend this class),
+ * so callers branch on it without matching messages and a misspelled code does not compile:
  *
  * ```ts
  * try { await Customer.retrieveFromStripe('cus_missing'); }
@@ -8,9 +11,9 @@
  * ```
  */
 export class StripeMirrorError extends Error {
-  readonly code: string;
+  readonly code: StripeMirrorErrorCode | SeparateProductErrorCode;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: StripeMirrorErrorCode | SeparateProductErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

@@ -1,3 +1,4 @@
+import type { ErrorCodeOf } from '../error-codes.js';
 import { StripeMirrorError } from '../errors.js';
 
 /**
@@ -20,10 +21,17 @@ export class CliUsageError extends StripeMirrorError {
 
 /**
  * Something outside the CLI is wrong (MongoDB unreachable, Stripe rejected the key, unreadable config file). The
- * message already says what to do; the CLI prints it as one line and exits with code 1.
+ * message already says what to do; the CLI prints it as one line and exits with code 1. Its codes are the registry's
+ * `CliFailure` rows (`cli_config`, `cli_file`, `mongo_unreachable`, …), so a new kind of failure is one row there.
  *
  * ```ts
  * throw new CliFailure('mongo_unreachable', 'cannot reach MongoDB at mongodb://127.0.0.1:27017: start it or pass --mongo');
  * ```
  */
-export class CliFailure extends StripeMirrorError {}
+export class CliFailure extends StripeMirrorError {
+  declare readonly code: ErrorCodeOf<'CliFailure'>;
+
+  constructor(code: ErrorCodeOf<'CliFailure'>, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
