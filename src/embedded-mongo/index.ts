@@ -1,4 +1,7 @@
 import { WireServer } from './server.js';
+import { DEFAULT_SERVER_VERSION, type ServerVersion } from './server-version.js';
+
+export type { ServerVersion } from './server-version.js';
 
 /**
  * An in-process MongoDB-compatible server for tests, demos and offline development (not production): the official
@@ -19,6 +22,12 @@ export interface EmbeddedMongoOptions {
   host?: string;
   /** Act as a single-member replica set (sessions and transactions work); default true. False: a standalone. */
   replicaSet?: boolean;
+  /**
+   * The MongoDB release to act as; default '8.0' (maxWireVersion 25, with the cross-collection `bulkWrite` of
+   * `MongoClient.bulkWrite`). '7.0' reports maxWireVersion 21 and answers `bulkWrite` with CommandNotFound, like
+   * mongod 7: `startEmbeddedMongo({ serverVersion: '7.0' })`.
+   */
+  serverVersion?: ServerVersion;
 }
 
 export interface EmbeddedMongo {
@@ -34,7 +43,7 @@ export interface EmbeddedMongo {
 /** Starts an embedded server and resolves once it accepts connections. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
-  const server = new WireServer({ replicaSet: options.replicaSet ?? true });
+  const server = new WireServer({ replicaSet: options.replicaSet ?? true, serverVersion: options.serverVersion ?? DEFAULT_SERVER_VERSION });
   const port = await server.listen(options.port ?? 0, host);
   const uriHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   let stopped: Promise<void> | undefined;

@@ -4,6 +4,7 @@ import { ClusterClock, type CommandContext, type ServerIdentity } from './comman
 import { commandName, heartbeatCommands, runCommand } from './commands/index.js';
 import { CursorStore } from './cursors.js';
 import type { Doc } from './paths.js';
+import { DEFAULT_SERVER_VERSION, type ServerVersion } from './server-version.js';
 import { Storage } from './storage.js';
 import { TransactionManager } from './transactions.js';
 import { toErrorReply } from './errors.js';
@@ -23,7 +24,7 @@ export interface ServerStats {
  * is answered after `maxAwaitTimeMS`, since the topology never changes.
  *
  * ```ts
- * const server = new WireServer({ replicaSet: true });
+ * const server = new WireServer({ replicaSet: true, serverVersion: '8.0' });
  * const port = await server.listen(0, '127.0.0.1');
  * ```
  */
@@ -37,11 +38,13 @@ export class WireServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly tcp: net.Server;
   private readonly replicaSet: boolean;
+  private readonly serverVersion: ServerVersion;
   private identity: ServerIdentity | undefined;
   private nextConnectionId = 1;
 
-  constructor(options: { replicaSet: boolean }) {
+  constructor(options: { replicaSet: boolean; serverVersion?: ServerVersion }) {
     this.replicaSet = options.replicaSet;
+    this.serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION;
     this.tcp = net.createServer((socket) => this.accept(socket));
   }
 
@@ -60,6 +63,7 @@ export class WireServer {
           hostAndPort: `${advertised}:${bound}`,
           processId: new ObjectId(),
           electionId: new ObjectId('7fffffff0000000000000001'),
+          version: this.serverVersion,
         };
         resolve(bound);
       });

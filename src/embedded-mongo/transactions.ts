@@ -18,7 +18,7 @@ interface Transaction {
  * const reply = transactions.run(command, 'insert', () => handler(command, context));
  * ```
  */
-const retryableWrites = new Set(['insert', 'update', 'delete', 'findAndModify']);
+const retryableWrites = new Set(['insert', 'update', 'delete', 'findAndModify', 'bulkWrite']);
 
 export class TransactionManager {
   private readonly sessions = new Map<string, Transaction>();
@@ -57,7 +57,7 @@ export class TransactionManager {
     this.storage.journal = transaction.journal;
     try {
       const reply = execute();
-      if (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) this.rollback(transaction);
+      if (failedWrites(reply)) this.rollback(transaction);
       return reply;
     } catch (error) {
       this.rollback(transaction);
@@ -120,6 +120,11 @@ export class TransactionManager {
     transaction.journal = [];
     transaction.state = 'aborted';
   }
+}
+
+/** Whether a write command's reply reports a failed statement (`writeErrors`, or `nErrors` of a bulkWrite). */
+function failedWrites(reply: Doc): boolean {
+  return (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) || (typeof reply.nErrors === 'number' && reply.nErrors > 0);
 }
 
 function noSuchTransaction(txnNumber: string): MongoCommandError {

@@ -2,6 +2,7 @@ import { type ObjectId, Timestamp } from 'bson';
 import type { CursorStore } from '../cursors.js';
 import { MongoCommandError } from '../errors.js';
 import type { Doc } from '../paths.js';
+import type { ServerVersion } from '../server-version.js';
 import type { Storage } from '../storage.js';
 
 /** What the server knows about itself, for hello/buildInfo and replica-set fields. */
@@ -12,6 +13,8 @@ export interface ServerIdentity {
   hostAndPort: string;
   processId: ObjectId;
   electionId: ObjectId;
+  /** The MongoDB release it acts as (wire version, buildInfo, which commands exist). */
+  version: ServerVersion;
 }
 
 /** Everything a command handler may use. Handlers are synchronous: the whole server state is in memory. */

@@ -1,6 +1,7 @@
 import { Binary, Long } from 'bson';
 import { MongoCommandError } from '../errors.js';
 import type { Doc } from '../paths.js';
+import { serverReleases } from '../server-version.js';
 import type { CommandContext, CommandHandler } from './context.js';
 
 /**
@@ -8,12 +9,12 @@ import type { CommandContext, CommandHandler } from './context.js';
  * in replica-set mode), ping, buildInfo, a minimal serverStatus, and the other small commands drivers and shells
  * send while connecting. Authentication is refused with a clear error.
  *
+ * The version figures come from the release the server acts as (server-version.ts).
+ *
  * ```ts
- * await db.admin().command({ hello: 1 }); // { isWritablePrimary: true, setName: 'rs0', maxWireVersion: 21, ... }
+ * await db.admin().command({ hello: 1 }); // { isWritablePrimary: true, setName: 'rs0', maxWireVersion: 25, ... }
  * ```
  */
-export const MAX_WIRE_VERSION = 21;
-export const SERVER_VERSION = '7.0.0';
 
 /** The `$clusterTime` document attached to replies in replica-set mode. */
 export function clusterTime(context: CommandContext): Doc {
@@ -49,7 +50,7 @@ export function helloReply(command: Doc, context: CommandContext, legacy: boolea
     logicalSessionTimeoutMinutes: 30,
     connectionId: context.connectionId,
     minWireVersion: 0,
-    maxWireVersion: MAX_WIRE_VERSION,
+    maxWireVersion: serverReleases[identity.version].maxWireVersion,
     readOnly: false,
     ok: 1,
   });
@@ -59,10 +60,10 @@ export function helloReply(command: Doc, context: CommandContext, legacy: boolea
 const hello: CommandHandler = (command, context) => helloReply(command, context, false);
 const isMaster: CommandHandler = (command, context) => helloReply(command, context, true);
 
-const buildInfo: CommandHandler = () => ({
-  version: SERVER_VERSION,
+const buildInfo: CommandHandler = (_command, context) => ({
+  version: serverReleases[context.identity.version].version,
   gitVersion: 'stripe-mirror-embedded',
-  versionArray: [7, 0, 0, 0],
+  versionArray: serverReleases[context.identity.version].versionArray,
   bits: 64,
   debug: false,
   maxBsonObjectSize: 16 * 1024 * 1024,
@@ -73,7 +74,7 @@ const buildInfo: CommandHandler = () => ({
 
 const serverStatus: CommandHandler = (_command, context) => ({
   host: context.identity.hostAndPort,
-  version: SERVER_VERSION,
+  version: serverReleases[context.identity.version].version,
   process: 'stripe-mirror-embedded-mongo',
   pid: Long.fromNumber(process.pid),
   uptime: Math.floor(process.uptime()),
@@ -96,7 +97,10 @@ export const handshakeCommands = {
   serverStatus,
   hostInfo: () => ({ system: { hostname: 'localhost', numCores: 1 }, ok: 1 }),
   whatsmyuri: (_c: Doc, context: CommandContext) => ({ you: `127.0.0.1:${context.connectionId}`, ok: 1 }),
-  getParameter: () => ({ featureCompatibilityVersion: { version: '7.0' }, ok: 1 }),
+  getParameter: (_c: Doc, context: CommandContext) => ({
+    featureCompatibilityVersion: { version: serverReleases[context.identity.version].featureCompatibilityVersion },
+    ok: 1,
+  }),
   getCmdLineOpts: () => ({ argv: ['embedded-mongo'], parsed: {}, ok: 1 }),
   connectionStatus: () => ({ authInfo: { authenticatedUsers: [], authenticatedUserRoles: [] }, ok: 1 }),
   getLog: () => ({ totalLinesWritten: 0, log: [], ok: 1 }),

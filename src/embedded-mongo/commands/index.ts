@@ -1,7 +1,9 @@
 import { MongoCommandError, toErrorReply, unsupported } from '../errors.js';
 import type { Doc } from '../paths.js';
 import type { TransactionManager } from '../transactions.js';
+import { hasCommand } from '../server-version.js';
 import { aggregateCommands } from './aggregate.js';
+import { bulkWriteCommands } from './bulk-write.js';
 import { collectionCommands } from './collections.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { findAndModifyCommands } from './find-and-modify.js';
@@ -17,6 +19,7 @@ export const commandTable: Record<string, CommandHandler> = {
   ...handshakeCommands,
   ...readCommands,
   ...writeCommands,
+  ...bulkWriteCommands,
   ...findAndModifyCommands,
   ...aggregateCommands,
   ...collectionCommands,
@@ -42,7 +45,7 @@ export function runCommand(command: Doc, context: CommandContext, transactions: 
   let reply: Doc;
   try {
     const handler = commandTable[name];
-    if (!handler) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
+    if (!handler || !hasCommand(context.identity.version, name)) throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
     if (!context.identity.replicaSet && command.txnNumber !== undefined) {
       throw new MongoCommandError('IllegalOperation', 'Transaction numbers are only allowed on a replica set member or mongos');
     }

@@ -2,7 +2,7 @@ import { MongoCommandError, toErrorReply } from '../errors.js';
 import { type UpdateSpec, deleteDocuments, refuseUnsupportedOptions, updateDocuments } from '../operations.js';
 import { type Doc, isPlainObject } from '../paths.js';
 import { RawDocument, decodeStatement, storableId } from '../raw-document.js';
-import type { Collection } from '../storage.js';
+import type { Collection, Storage } from '../storage.js';
 import { withIdFirst } from '../upsert-seed.js';
 import { type CommandContext, type CommandHandler, collectionName } from './context.js';
 
@@ -73,8 +73,11 @@ const insert: CommandHandler = (command, context) => {
   return withErrors({ n, ok: 1 }, writeErrors);
 };
 
-/** Inserts one statement's document: a raw one undecoded when `storableId` allows it, otherwise decoded. */
-function insertDocument(collection: Collection, document: Doc | RawDocument): void {
+/**
+ * Inserts one statement's document: a raw one undecoded when `storableId` allows it, otherwise decoded. Shared with
+ * `bulkWrite`, whose insert ops behave exactly like an `insert` command's documents.
+ */
+export function insertDocument(collection: Collection, document: Doc | RawDocument): void {
   if (document instanceof RawDocument) {
     const stored = storableId(document);
     if (stored) {
@@ -94,20 +97,41 @@ const update: CommandHandler = (command, context) => {
   let nModified = 0;
   const upserted: Doc[] = [];
   const writeErrors = runStatements(command, updates, context, (statement, index) => {
-    refuseUnsupportedOptions(statement);
-    const outcome = updateDocuments(context.storage, context.db, name, statement as unknown as UpdateSpec);
-    if (outcome.upsertedId !== undefined) {
-      upserted.push({ index, _id: outcome.upsertedId });
-      n += 1;
-    } else {
-      n += outcome.matched;
-      nModified += outcome.modified;
-    }
+    const outcome = updateStatement(context.storage, context.db, name, statement);
+    if (outcome.upsertedId !== undefined) upserted.push({ index, _id: outcome.upsertedId });
+    n += outcome.n;
+    nModified += outcome.nModified;
   });
   const reply: Doc = { n, nModified, ok: 1 };
   if (upserted.length > 0) reply.upserted = upserted;
   return withErrors(reply, writeErrors);
 };
+
+/** What one update statement did, counted as `update` and `bulkWrite` report it (an upsert is `n: 1`). */
+export interface UpdateStatementResult {
+  n: number;
+  nModified: number;
+  upsertedId?: unknown;
+}
+
+/**
+ * Runs one update statement (`{ q, u, upsert?, multi?, arrayFilters?, collation?, sort? }`) on `db.name`. Shared
+ * with `bulkWrite`, which passes its `{ filter, updateMods }` ops in this shape.
+ */
+export function updateStatement(storage: Storage, db: string, name: string, statement: Doc): UpdateStatementResult {
+  refuseUnsupportedOptions(statement);
+  const outcome = updateDocuments(storage, db, name, statement as unknown as UpdateSpec);
+  if (outcome.upsertedId !== undefined) return { n: 1, nModified: 0, upsertedId: outcome.upsertedId };
+  return { n: outcome.matched, nModified: outcome.modified };
+}
+
+/** Runs one delete statement (`{ q, limit: 0 | 1, collation? }`) on `collection`; returns how many it removed. */
+export function deleteStatement(collection: Collection | undefined, statement: Doc): number {
+  refuseUnsupportedOptions(statement);
+  const limit = Number(statement.limit ?? 0);
+  if (limit !== 0 && limit !== 1) throw new MongoCommandError('BadValue', 'The limit field in delete objects must be 0 or 1');
+  return deleteDocuments(collection, statement.q as Doc, limit).length;
+}
 
 const remove: CommandHandler = (command, context) => {
   const name = collectionName(command, 'delete');
@@ -115,10 +139,7 @@ const remove: CommandHandler = (command, context) => {
   let n = 0;
   const collection = context.storage.collection(context.db, name);
   const writeErrors = runStatements(command, deletes, context, (statement) => {
-    refuseUnsupportedOptions(statement);
-    const limit = Number(statement.limit ?? 0);
-    if (limit !== 0 && limit !== 1) throw new MongoCommandError('BadValue', 'The limit field in delete objects must be 0 or 1');
-    n += deleteDocuments(collection, statement.q as Doc, limit).length;
+    n += deleteStatement(collection, statement);
   });
   return withErrors({ n, ok: 1 }, writeErrors);
 };
