@@ -3,7 +3,7 @@ import { ObjectId } from 'bson';
 import { ClusterClock, type CommandContext, type ServerIdentity } from './commands/context.js';
 import { commandName, heartbeatCommands, runCommand } from './commands/index.js';
 import { CursorStore } from './cursors.js';
-import type { Doc } from './paths.js';
+import { type Doc, isPlainObject } from './paths.js';
 import { DEFAULT_SERVER_VERSION, type ServerVersion } from './server-version.js';
 import { Storage } from './storage.js';
 import { TransactionManager } from './transactions.js';
@@ -20,8 +20,8 @@ export interface ServerStats {
 
 /**
  * The TCP side of the embedded server: one connection loop per socket, framing messages, running commands against
- * the shared in-memory state and writing replies. A streaming-monitor hello (`topologyVersion` + `maxAwaitTimeMS`)
- * is answered after `maxAwaitTimeMS`, since the topology never changes.
+ * the shared in-memory state and writing replies. An awaitable hello (the driver's streaming monitor) is held and,
+ * with `exhaustAllowed`, answered as a stream, as mongod does (see `awaitHello`).
  *
  * ```ts
  * const server = new WireServer({ replicaSet: true, serverVersion: '8.0' });
@@ -35,7 +35,8 @@ export class WireServer {
   private readonly clock = new ClusterClock();
   private readonly transactions = new TransactionManager(this.storage);
   private readonly sockets = new Set<net.Socket>();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Pending awaitable-hello answers per socket, cancelled when it closes. */
+  private readonly helloTimers = new Map<net.Socket, Set<NodeJS.Timeout>>();
   private readonly tcp: net.Server;
   private readonly replicaSet: boolean;
   private readonly serverVersion: ServerVersion;
@@ -72,8 +73,8 @@ export class WireServer {
 
   /** Stops accepting, destroys every open socket and pending heartbeat, and resolves once closed. */
   close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    for (const timers of this.helloTimers.values()) for (const timer of timers) clearTimeout(timer);
+    this.helloTimers.clear();
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.cursors.clear();
@@ -93,7 +94,11 @@ export class WireServer {
       }
     });
     socket.on('error', () => socket.destroy());
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      for (const timer of this.helloTimers.get(socket) ?? []) clearTimeout(timer);
+      this.helloTimers.delete(socket);
+    });
   }
 
   private context(db: string, connectionId: number): CommandContext {
@@ -114,22 +119,60 @@ export class WireServer {
     }
     const command = message.command;
     const db = typeof command.$db === 'string' ? command.$db : 'admin';
-    const reply = this.execute(command, db, connectionId);
-    if (message.moreToCome) return;
-    const wait = awaitTime(command);
-    if (wait === undefined) {
-      socket.write(encodeSafely(encodeMsg, message.requestId, reply));
+    if (!message.moreToCome && isAwaitableHello(command)) {
+      this.awaitHello(socket, connectionId, { requestId: message.requestId, command, db, exhaust: message.exhaustAllowed });
       return;
     }
+    const reply = this.execute(command, db, connectionId);
+    if (message.moreToCome) return;
+    socket.write(encodeSafely(encodeMsg, message.requestId, reply));
+  }
+
+  /**
+   * mongod's awaitable hello. A hello carrying this server's current `topologyVersion` waits up to `maxAwaitTimeMS`
+   * for a topology change (none ever happens here) and is answered then; one carrying another topologyVersion (a
+   * restarted server's) is answered at once. With `exhaustAllowed` the answer sets `moreToCome` and the server goes
+   * on answering, one hello per `maxAwaitTimeMS`, each responding to the previous reply, until the socket closes:
+   * the driver's streaming monitor reads every reply as a heartbeat and never sends another request. Answering
+   * once without `moreToCome` instead makes the driver fail the heartbeat ("Server ended moreToCome
+   * unexpectedly"), mark the server unknown and clear its pool, every other heartbeat.
+   */
+  private awaitHello(socket: net.Socket, connectionId: number, request: PendingHello): void {
+    const answer = (): void => {
+      if (socket.destroyed) return;
+      const reply = this.execute(request.command, request.db, connectionId);
+      const streaming = request.exhaust && reply.ok === 1;
+      const frame = encodeMsg(request.requestId, reply, streaming);
+      socket.write(frame);
+      if (!streaming) return;
+      const command = { ...request.command, topologyVersion: reply.topologyVersion };
+      this.awaitHello(socket, connectionId, { ...request, requestId: frame.readInt32LE(4), command });
+    };
+    const wait = this.helloWait(request.command);
+    if (wait === 0) {
+      answer();
+      return;
+    }
+    let timers = this.helloTimers.get(socket);
+    if (!timers) {
+      timers = new Set();
+      this.helloTimers.set(socket, timers);
+    }
+    const pending = timers;
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      if (!socket.destroyed) socket.write(encodeMsg(message.requestId, { ...reply, localTime: new Date() }));
+      pending.delete(timer);
+      answer();
     }, wait);
-    this.timers.add(timer);
-    socket.once('close', () => {
-      clearTimeout(timer);
-      this.timers.delete(timer);
-    });
+    pending.add(timer);
+  }
+
+  /** How long to hold an awaitable hello: `maxAwaitTimeMS` when its topologyVersion is this server's, else 0. */
+  private helloWait(command: Doc): number {
+    const version = command.topologyVersion;
+    if (!isPlainObject(version) || !this.identity) return 0;
+    const sameProcess = String(version.processId) === this.identity.processId.toHexString();
+    if (!sameProcess || Number(version.counter) !== 0) return 0;
+    return Math.max(0, Number(command.maxAwaitTimeMS));
   }
 
   private execute(command: Doc, db: string, connectionId: number): Doc {
@@ -143,12 +186,19 @@ export class WireServer {
   }
 }
 
-/** How long to hold a streaming-monitor hello: its `maxAwaitTimeMS` when it carries a `topologyVersion`. */
-function awaitTime(command: Doc): number | undefined {
+/** An awaitable hello in flight: the request (or previous streamed reply) it answers, and whether to stream. */
+interface PendingHello {
+  requestId: number;
+  command: Doc;
+  db: string;
+  exhaust: boolean;
+}
+
+/** A hello of the streaming monitor: it carries `topologyVersion` and `maxAwaitTimeMS`. */
+function isAwaitableHello(command: Doc): boolean {
   const name = commandName(command);
-  if (name !== 'hello' && name !== 'isMaster' && name !== 'ismaster') return undefined;
-  if (command.topologyVersion === undefined || command.maxAwaitTimeMS === undefined) return undefined;
-  return Math.max(0, Number(command.maxAwaitTimeMS));
+  if (name !== 'hello' && name !== 'isMaster' && name !== 'ismaster') return false;
+  return command.topologyVersion !== undefined && command.maxAwaitTimeMS !== undefined;
 }
 
 /** Encodes a reply; one that cannot be encoded (over 16 MiB, say) becomes an error reply instead of a dropped socket. */

@@ -147,11 +147,15 @@ function header(length: number, responseTo: number, opCode: number): Buffer {
   return head;
 }
 
-/** An OP_MSG reply with one body section. */
-export function encodeMsg(responseTo: number, reply: Document): Buffer {
+/**
+ * An OP_MSG reply with one body section; `moreToCome` tells the client that further replies follow without a request
+ * (the exhaust stream of an awaitable hello). The frame's own request id (bytes 4-7) is what the next reply of such a
+ * stream responds to.
+ */
+export function encodeMsg(responseTo: number, reply: Document, moreToCome = false): Buffer {
   const body = BSON.serialize(reply, encodeOptions);
   const prefix = Buffer.allocUnsafe(5);
-  prefix.writeUInt32LE(0, 0);
+  prefix.writeUInt32LE(moreToCome ? FLAG_MORE_TO_COME : 0, 0);
   prefix[4] = 0;
   return Buffer.concat([header(16 + 5 + body.length, responseTo, OpCode.Msg), prefix, body]);
 }
