@@ -135,9 +135,10 @@ export class WireServer {
    * on answering, one hello per `maxAwaitTimeMS`, each responding to the previous reply, until the socket closes:
    * the driver's streaming monitor reads every reply as a heartbeat and never sends another request. Answering
    * once without `moreToCome` instead makes the driver fail the heartbeat ("Server ended moreToCome
-   * unexpectedly"), mark the server unknown and clear its pool, every other heartbeat.
+   * unexpectedly"), mark the server unknown and clear its pool, every other heartbeat. A streamed reply is always
+   * sent from a timer, so a stream with `maxAwaitTimeMS: 0` yields to other sockets instead of recursing.
    */
-  private awaitHello(socket: net.Socket, connectionId: number, request: PendingHello): void {
+  private awaitHello(socket: net.Socket, connectionId: number, request: PendingHello, streamed = false): void {
     const answer = (): void => {
       if (socket.destroyed) return;
       const reply = this.execute(request.command, request.db, connectionId);
@@ -146,10 +147,10 @@ export class WireServer {
       socket.write(frame);
       if (!streaming) return;
       const command = { ...request.command, topologyVersion: reply.topologyVersion };
-      this.awaitHello(socket, connectionId, { ...request, requestId: frame.readInt32LE(4), command });
+      this.awaitHello(socket, connectionId, { ...request, requestId: frame.readInt32LE(4), command }, true);
     };
     const wait = this.helloWait(request.command);
-    if (wait === 0) {
+    if (wait === 0 && !streamed) {
       answer();
       return;
     }
@@ -172,7 +173,7 @@ export class WireServer {
     if (!isPlainObject(version) || !this.identity) return 0;
     const sameProcess = String(version.processId) === this.identity.processId.toHexString();
     if (!sameProcess || Number(version.counter) !== 0) return 0;
-    return Math.max(0, Number(command.maxAwaitTimeMS));
+    return Math.max(0, Number(command.maxAwaitTimeMS) || 0);
   }
 
   private execute(command: Doc, db: string, connectionId: number): Doc {
