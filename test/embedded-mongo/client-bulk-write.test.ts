@@ -1,5 +1,7 @@
 import { BSON, Binary, type ClientBulkWriteModel, type Document, Long, MongoClient, MongoClientBulkWriteError, MongoServerError } from 'mongodb';
 import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import mongoose from 'mongoose';
+import { testMongoUri } from '../support/setup.js';
 import { expect } from '../support/chai.js';
 import { useTestDatabase } from './database.js';
 import { RawConnection } from './raw-connection.js';
@@ -176,6 +178,29 @@ describe('embedded MongoDB conformance: MongoClient.bulkWrite (bulkWrite command
 
     await expect(command).to.be.rejectedWith(MongoServerError).and.eventually.include({ codeName: 'BadValue' });
     expect(await orders().countDocuments()).to.equal(0);
+  });
+
+  it("serves mongoose's Connection.bulkWrite across two models in one command", async () => {
+    const connection = await mongoose.createConnection(testMongoUri(), { dbName: DB, monitorCommands: true }).asPromise();
+    const writes: string[] = [];
+    connection.getClient().on('commandStarted', (event) => {
+      if (['bulkWrite', 'insert', 'update', 'delete'].includes(event.commandName)) writes.push(event.commandName);
+    });
+    try {
+      connection.model('Order', new mongoose.Schema({ _id: Number, total: Number }, { collection: 'orders', versionKey: false }));
+      connection.model('Audit', new mongoose.Schema({ _id: String, event: String }, { collection: 'audit', versionKey: false }));
+      const result = await connection.bulkWrite<{ Order: { _id: number; total: number }; Audit: { _id: string; event?: string } }>([
+        { model: 'Order', name: 'insertOne', document: { _id: 1, total: 12 } },
+        { model: 'Audit', name: 'updateOne', filter: { _id: 'a1' }, update: { $set: { event: 'paid' } }, upsert: true },
+        { model: 'Order', name: 'updateOne', filter: { _id: 1 }, update: { $inc: { total: 1 } } },
+      ]);
+      expect(result).to.include({ insertedCount: 1, upsertedCount: 1, matchedCount: 1, modifiedCount: 1 });
+      expect(writes).to.deep.equal(['bulkWrite']);
+    } finally {
+      await connection.close();
+    }
+    expect(await orders().find().toArray()).to.deep.equal([{ _id: 1, total: 13 }]);
+    expect(await audit().find().toArray()).to.deep.equal([{ _id: 'a1', event: 'paid' }]);
   });
 
   it('commits with a transaction and vanishes with an aborted one', async () => {
