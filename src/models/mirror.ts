@@ -7,6 +7,7 @@ import { eventSchema, type StripeEventModel } from './event.js';
 import { expandableFields } from './expandable.js';
 import { OBJECT_TYPES, STRIPE_OBJECT_TYPES, type ObjectTypeTable, type StripeObjectType, type StripeObjectTypeMap } from './generated/object-types.js';
 import { HAND_WRITTEN, type HandWrittenModels } from './hand-written.js';
+import { lazyMirror } from './lazy-mirror.js';
 import { mongooseModelName } from './names.js';
 import { runtimeOf, stripeClientOf } from './registry.js';
 import type { Stored, StripeObjectModel } from './types.js';
@@ -40,7 +41,10 @@ export type StripeMirror = Omit<GeneratedModels, keyof HandWrittenModels> &
     model(objectType: string): StripeObjectModel;
     /** The configured Stripe client; throws StripeNotConfiguredError ('stripe_not_configured') when none. */
     stripe(): Stripe;
-    /** Upserts objects (and everything expanded in them) into `stripe_objects`: the one write path. */
+    /**
+     * Upserts objects (and everything expanded in them) into `stripe_objects`: the one write path. Concurrent calls
+     * share one command (group commit, see `SyncBatcher`).
+     */
     sync(objects: StripeObjectLike | readonly StripeObjectLike[], context?: SyncContext): Promise<SyncReport>;
   };
 
@@ -60,13 +64,17 @@ export function createStripeMirror(options: StripeMirrorOptions = {}): StripeMir
   if (options.stripe) runtimeOf(connection).stripe = options.stripe;
   const existing = mirrors.get(connection);
   if (existing) return existing;
-  const mirror = buildMirror(connection);
+  // The default connection's mirror exists from import time (the package's exported models are its models), so it is
+  // lazy: nothing is registered on mongoose's default connection until an app uses it. An app's own connection asked
+  // for its mirror explicitly, so that mirror is built at once.
+  const mirror = connection === mongoose.connection ? lazyMirror(connection, () => buildMirror(connection)) : buildMirror(connection);
   mirrors.set(connection, mirror);
   return mirror;
 }
 
 /**
  * The mirror on mongoose's default connection: what the package's top-level `Customer`, `StripeObject`, … are.
+ * Its models are created on first use (see `lazyMirror`), so importing the package registers nothing.
  *
  * ```ts
  * await defaultMirror().sync(event.data.object, { watermark: event.created, source: 'webhook' });
@@ -105,7 +113,11 @@ function buildMirror(connection: Connection): StripeMirror {
     models[OBJECT_TYPES[objectType]?.modelName ?? objectType] = model;
   }
 
-  const writes = new SyncBatcher(StripeObject.collection, { expandableFields });
+  const writes = new SyncBatcher(StripeObject.collection, { expandableFields }, () =>
+    connection.readyState === 1 && connection.db
+      ? { client: connection.getClient(), namespace: `${connection.db.databaseName}.${StripeObject.collection.collectionName}` }
+      : undefined,
+  );
   const handle = {
     connection,
     StripeObject,

@@ -1,9 +1,13 @@
 import type { Collection, Document } from 'mongodb';
 import { SyncInputError, SyncWriteError } from './errors.js';
 import { DEFAULT_BATCH_SIZE, executeStripeWrites, writeOutcomes, type WriteOutcome } from './execute.js';
+import { supportsClientBulkWrite, writeAcrossCollections, type ClientTarget, type ConditionalCall } from './client-bulk.js';
 import { GroupCommit } from './group-commit.js';
 import { planStripeWrites, type PlannedWrite } from './plan.js';
 import type { StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport } from './types.js';
+
+/** Where a batcher may send MongoDB 8 commands across collections: the connected client, or none yet. */
+export type ClientTargetSource = () => ClientTarget | undefined;
 
 /**
  * The one write path with group commit: concurrent sync calls (one webhook event each, say) share one unordered
@@ -14,6 +18,10 @@ import type { StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport } fro
  * Ordering is unchanged: every write is the same guarded upsert, so two calls writing one id in one command end as
  * the newer version, whichever runs first. Each mirror owns one batcher (`mirror.sync`).
  *
+ * Calls with a {@link SyncContext.companion} (the webhook pipeline's record of an event), on a server with MongoDB 8's
+ * `bulkWrite` across collections (asked once), go out with their companions in ONE ordered command
+ * ({@link writeAcrossCollections}); elsewhere the companion is left to the caller (`report.companion` unset).
+ *
  * ```ts
  * const batcher = new SyncBatcher(db.collection('stripe_objects'), { expandableFields });
  * await Promise.all(events.map((event) => batcher.sync([event.data.object], { watermark: event.created })));
@@ -22,11 +30,14 @@ import type { StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport } fro
 export class SyncBatcher {
   readonly #collection: Collection<Document>;
   readonly #options: SyncEngineOptions;
-  readonly #commit: GroupCommit<readonly PlannedWrite[], SyncReport>;
+  readonly #commit: GroupCommit<ConditionalCall, SyncReport>;
+  readonly #target: ClientTargetSource;
+  #acrossCollections: Promise<boolean> | undefined;
 
-  constructor(collection: Collection<Document>, options: SyncEngineOptions) {
+  constructor(collection: Collection<Document>, options: SyncEngineOptions, target: ClientTargetSource = () => undefined) {
     this.#collection = collection;
     this.#options = options;
+    this.#target = target;
     this.#commit = new GroupCommit((calls) => this.#write(calls));
   }
 
@@ -41,14 +52,16 @@ export class SyncBatcher {
         ...(context.session ? { session: context.session } : {}),
       });
     }
-    return this.#commit.add(writes);
+    return this.#commit.add({ writes, companion: context.companion });
   }
 
   /** One command for every call queued meanwhile (split only where it would exceed the batch size). */
-  async #write(calls: (readonly PlannedWrite[])[]): Promise<PromiseSettledResult<SyncReport>[]> {
+  async #write(calls: ConditionalCall[]): Promise<PromiseSettledResult<SyncReport>[]> {
+    const target = calls.some((call) => call.companion) ? await this.#acrossTarget() : undefined;
+    if (target) return writeAcrossCollections(target, calls);
     const batchSize = this.#options.batchSize ?? DEFAULT_BATCH_SIZE;
     const results: PromiseSettledResult<SyncReport>[] = [];
-    for (const group of groupsUpTo(calls, batchSize)) {
+    for (const group of groupsUpTo(calls.map((call) => call.writes), batchSize)) {
       const writes = group.flat();
       let outcomes: WriteOutcome[];
       try {
@@ -65,6 +78,17 @@ export class SyncBatcher {
       }
     }
     return results;
+  }
+
+  /** The client to send commands across collections to, when connected to a server that has them (asked once). */
+  async #acrossTarget(): Promise<ClientTarget | undefined> {
+    const target = this.#target();
+    if (!target) return undefined;
+    this.#acrossCollections ??= supportsClientBulkWrite(target.client).catch(() => {
+      this.#acrossCollections = undefined;
+      return false;
+    });
+    return (await this.#acrossCollections) ? target : undefined;
   }
 
   /** A stale tombstone still marks its document deleted, as {@link executeStripeWrites} does. */

@@ -4,7 +4,7 @@ import { executeStripeWrites } from './execute.js';
 import { planStripeWrites } from './plan.js';
 import type { StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport } from './types.js';
 
-export type { StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport, SyncSource } from './types.js';
+export type { CompanionWrite, StripeObjectLike, SyncContext, SyncEngineOptions, SyncReport, SyncSource } from './types.js';
 export { SyncInputError, SyncWriteError } from './errors.js';
 export { PROGRESSIONS, DELETED_RANK, rankOf, type Progression } from './rank.js';
 export { planStripeWrites, type PlannedWrite } from './plan.js';

@@ -1,6 +1,7 @@
 import type { Document } from 'mongodb';
 import { SyncInputError } from './errors.js';
 import { extractDocuments } from './extract.js';
+import { conditionalUpdate, type Guard } from './conditional.js';
 import { rankOf } from './rank.js';
 import type { PlainObject, SyncContext, SyncEngineOptions } from './types.js';
 
@@ -10,6 +11,13 @@ export interface PlannedWrite {
   readonly tombstone: boolean;
   readonly filter: Document;
   readonly update: Document;
+  /**
+   * The same write as an update pipeline for `updateOne({ _id }, conditional, { upsert: true })`, which never raises
+   * E11000: it applies when the guard passes and leaves the stored document as it is otherwise (a stale write is
+   * then matched but not modified). One ordered command can carry such writes and others (MongoDB 8's `bulkWrite`
+   * across collections). Built on first use.
+   */
+  readonly conditional: Document[];
   /**
    * The whole document as the upsert would store it when `id` is not stored yet, set when the call expects new
    * documents (`context.expectNew`) and the write may be a plain insert: not a tombstone, not a type sharing ids.
@@ -103,18 +111,21 @@ export function planStripeWrites(
       return insertFirst(id, documentOf(id, fields, mirror, rank), watermark, rank);
     }
     const set = setOf(fields, tombstone, mirror, rank);
+    const guard: Guard = { watermark, rank, tombstone, notObject: canonicalOf(objectType), orObject: undefined, drop: [] };
     const filter = guardFilter(id, watermark, rank);
-    const canonical = canonicalOf(objectType);
-    if (canonical) return { id, tombstone, filter: { ...filter, object: { $ne: canonical } }, update: { $set: set } };
+    if (guard.notObject) {
+      return withConditional({ id, tombstone, filter: { ...filter, object: { $ne: guard.notObject } }, update: { $set: set } }, set, guard);
+    }
     const alias = aliasOf.get(objectType);
-    if (!alias) return { id, tombstone, filter, update: { $set: set } };
+    if (!alias) return withConditional({ id, tombstone, filter, update: { $set: set } }, set, guard);
     const unset = Object.fromEntries(alias.ownFields.filter((f) => !Object.hasOwn(set, f)).map((f) => [f, '']));
-    return {
+    const write = {
       id,
       tombstone,
       filter: { _id: id, $or: [...(filter.$or as Document[]), { object: alias.alias }] },
       update: { $set: set, $unset: unset },
     };
+    return withConditional(write, set, { ...guard, orObject: alias.alias, drop: Object.keys(unset) });
   });
 }
 
@@ -196,6 +207,7 @@ function documentOf(id: string, fields: PlainObject, mirror: Mirror, rank: numbe
 function insertFirst(id: string, document: PlainObject, watermark: number, rank: number): PlannedWrite {
   let filter: Document | undefined;
   let update: Document | undefined;
+  let conditional: Document[] | undefined;
   return {
     id,
     tombstone: false,
@@ -205,6 +217,21 @@ function insertFirst(id: string, document: PlainObject, watermark: number, rank:
     },
     get update() {
       return (update ??= { $set: setFromDocument(document) });
+    },
+    get conditional() {
+      const guard: Guard = { watermark, rank, tombstone: false, notObject: undefined, orObject: undefined, drop: [] };
+      return (conditional ??= conditionalUpdate(setFromDocument(document), guard));
+    },
+  };
+}
+
+/** A guarded write with its {@link PlannedWrite.conditional} form, built on first use. */
+function withConditional(write: Omit<PlannedWrite, 'conditional'>, set: PlainObject, guard: Guard): PlannedWrite {
+  let conditional: Document[] | undefined;
+  return {
+    ...write,
+    get conditional() {
+      return (conditional ??= conditionalUpdate(set, guard));
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { ClientSession } from 'mongodb';
+import type { ClientSession, Document } from 'mongodb';
 
 /**
  * The least the sync engine needs to know about a Stripe object: its type in `object` and (for anything stored) its
@@ -49,6 +49,21 @@ export interface SyncContext {
   expectNew?: boolean;
   /** Run the writes in this session (a transaction, for example). */
   session?: ClientSession;
+  /**
+   * One more write, into another collection, that must land only after every write of this call: where the server
+   * runs MongoDB 8's `bulkWrite` across collections, it rides in the same ordered command (the webhook pipeline's
+   * record of the event: one command per delivery). Elsewhere it is not written, and `report.companion` stays
+   * unset, so the caller writes it itself. Ignored with a `session`.
+   */
+  companion?: CompanionWrite;
+}
+
+/** An upsert by pipeline into another collection, for {@link SyncContext.companion}: it must never raise E11000. */
+export interface CompanionWrite {
+  /** `db.collection`. */
+  readonly namespace: string;
+  readonly filter: Document;
+  readonly update: Document[];
 }
 
 /**
@@ -60,6 +75,8 @@ export interface SyncReport {
   modified: number;
   stale: number;
   ids: string[];
+  /** Set when the call's {@link SyncContext.companion} was written with it: `written` (upserted or modified) or `unchanged`. */
+  companion?: 'written' | 'unchanged';
 }
 
 /**

@@ -1,6 +1,6 @@
 import type Stripe from 'stripe';
 import { defaultMirror, type StripeMirror } from '../models/mirror.js';
-import type { SyncContext, SyncReport } from '../sync/index.js';
+import type { CompanionWrite, SyncContext, SyncReport } from '../sync/index.js';
 import { EventWriteUnconfirmedError } from './errors.js';
 import { eventCreated, type MirrorableObject } from './event-shape.js';
 import { EventHooks } from './hooks.js';
@@ -20,6 +20,8 @@ export interface ApplyOptions {
   source?: 'webhook' | 'replay' | 'backfill' | 'manual';
   /** Hooks to run after applying (a handler's `hooks`). Default none. */
   hooks?: EventHooks;
+  /** Written after the event's objects in the same command where the server can (see `SyncContext.companion`). */
+  companion?: CompanionWrite;
 }
 
 /** What applying one event did: `ignored` when it carried nothing to mirror (hooks still ran). */
@@ -75,6 +77,7 @@ async function mirrorRoute(
     stripeAccount: typeof event.account === 'string' ? event.account : null,
     apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
     deleted: route.tombstone,
+    ...(options.companion ? { companion: options.companion } : {}),
   };
   const report = await mirror.sync(object, context);
   if (report.ids.length > 0 && report.upserted + report.modified + report.stale === 0) {

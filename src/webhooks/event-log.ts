@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import type { Document } from 'mongodb';
 import { EVENT_STATUSES, type EventStatus } from '../models/event.js';
 import type { StripeMirror } from '../models/mirror.js';
+import type { CompanionWrite } from '../sync/index.js';
 import { EventLogUnavailableError } from './errors.js';
 import { eventCreated, isStripeEvent } from './event-shape.js';
 import { upsertCommit, type EventUpsert } from './claim-batch.js';
@@ -89,6 +90,39 @@ export class EventLog {
     const update = { $setOnInsert: insertFields(event, now, source), $set: doneFields(status, now), $inc: { attempts: 1 } };
     const recorded = await this.#takeOver(event, update, false);
     return typeof recorded === 'number' ? { recorded: true } : { recorded: false, status: recorded.status };
+  }
+
+  /**
+   * The record of {@link record} as an update pipeline that never raises E11000, to ride after the event's objects in
+   * one ordered command (`SyncContext.companion`, MongoDB >= 8.0): it inserts the event as done, or takes over a
+   * pending/failed/dead one or one under an expired lease (keeping what is stored, counting the attempt), and leaves
+   * anything else as it is (the write is then matched but not modified: not this delivery's).
+   */
+  recordCompanion(event: Stripe.Event, status: DoneStatus, source: EventSource): CompanionWrite {
+    assertStorable(event);
+    const now = new Date();
+    const { connection } = this.mirror;
+    const takesOver = {
+      $or: [
+        { $eq: [{ $type: '$status' }, 'missing'] },
+        { $in: ['$status', [...DELIVERY_CLAIMABLE]] },
+        { $and: [{ $eq: ['$status', 'processing'] }, { $lte: ['$leaseUntil', now] }] },
+      ],
+    };
+    const done = {
+      $mergeObjects: [
+        { _id: '$_id' },
+        { $literal: insertFields(event, now, source) },
+        '$$ROOT',
+        { $literal: doneFields(status, now) },
+        { attempts: { $add: [{ $ifNull: ['$attempts', 0] }, 1] } },
+      ],
+    };
+    return {
+      namespace: `${connection.db?.databaseName ?? connection.name}.${this.mirror.Event.collection.collectionName}`,
+      filter: { _id: event.id },
+      update: [{ $replaceWith: { $cond: { if: takesOver, then: done, else: '$$ROOT' } } }],
+    };
   }
 
   /**

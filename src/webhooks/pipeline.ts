@@ -130,17 +130,21 @@ export class EventPipeline {
     assertStorable(event);
     if (this.hooks.matches(event.type)) return this.#deliverClaimed(event, source);
     const route = routeEvent(event);
+    const companion = route ? this.log.recordCompanion(event, 'processed', source) : undefined;
     let result: ApplyResult;
     try {
-      result = await applyStripeEvent(event, this.#applyOptions(source));
+      result = await applyStripeEvent(event, { ...this.#applyOptions(source), ...(companion ? { companion } : {}) });
     } catch (error) {
       await this.log.recordFailure(event, error, source, this.nextAttemptAt(1));
       this.#logFailure(event, error, 1, false);
       throw error;
     }
+    const written = { id: event.id, status: result.status, duplicate: false, report: result.report };
+    const recorded = result.report?.companion;
+    if (recorded === 'written') return written;
+    if (recorded === 'unchanged') return duplicateOrInProgress(event.id, await this.log.storedStatus(event.id));
     const record = await this.log.record(event, route ? 'processed' : 'ignored', source);
-    if (record.recorded) return { id: event.id, status: result.status, duplicate: false, report: result.report };
-    return duplicateOrInProgress(event.id, record.status);
+    return record.recorded ? written : duplicateOrInProgress(event.id, record.status);
   }
 
   /** The path of events with hooks: claim (the lease decides who runs them), apply and hooks, mark. */
