@@ -1,23 +1,27 @@
-import Router from '@koa/router';
-import type { Context } from 'koa';
-import { WebhookHandler, type WebhookResponse } from '../webhooks/handler.js';
+import { createRequire } from 'node:module';
+import type { Router } from '@koa/router';
+import { webhookHandlerOf, type WebhookAdapterOptions } from '../webhooks/adapter.js';
 import type { WebhookOptions } from '../webhooks/options.js';
-import { readRawBody } from './raw-body.js';
+import { respondToWebhook } from './respond.js';
 
 /**
  * Options of {@link stripeWebhookRouter}: the webhook options (or a handler created with `createWebhookHandler`, to
  * register hooks and start a worker), plus the route path.
  */
-export type StripeWebhookRouterOptions = (WebhookOptions | { handler: WebhookHandler }) & {
+export type StripeWebhookRouterOptions = WebhookAdapterOptions & {
   /** Default `/stripe/webhook`. */
   path?: string;
 };
 
+const require = createRequire(import.meta.url);
+
 /**
  * A `@koa/router` Router answering `POST /stripe/webhook` with the framework-free core. It reads the raw body itself
  * (the signature covers the exact bytes), so mount it before any body parser, or use a parser that keeps
- * `ctx.request.rawBody` (koa-bodyparser does); a parser that consumed the stream and kept nothing makes every
- * delivery fail with 500 until fixed. Bodies over `maxBodyBytes` get 413.
+ * `ctx.request.rawBody` (koa-bodyparser does).
+ *
+ * `@koa/router` is an optional peer dependency, loaded when this function is first called rather than when
+ * `stripe-mirror/koa` is imported, so an app using only `stripeWebhookMiddleware` needs no router installed.
  *
  * ```ts
  * const router = stripeWebhookRouter({ secrets: [process.env.STRIPE_WEBHOOK_SECRET!] });
@@ -25,30 +29,15 @@ export type StripeWebhookRouterOptions = (WebhookOptions | { handler: WebhookHan
  * ```
  */
 export function stripeWebhookRouter(options: StripeWebhookRouterOptions): Router {
-  const handler = 'handler' in options ? options.handler : new WebhookHandler(withoutPath(options));
-  const router = new Router();
-  router.post(options.path ?? '/stripe/webhook', async (ctx) => {
-    const response = await respond(ctx, handler);
-    ctx.status = response.status;
-    ctx.body = response.body;
-  });
+  const { Router: KoaRouter } = require('@koa/router') as typeof import('@koa/router');
+  const handler = webhookHandlerOf(withoutPath(options));
+  const router = new KoaRouter();
+  router.post(options.path ?? '/stripe/webhook', (ctx) => respondToWebhook(ctx, handler));
   return router;
 }
 
-async function respond(ctx: Context, handler: WebhookHandler): Promise<WebhookResponse> {
-  const kept: unknown = 'rawBody' in ctx.request ? ctx.request.rawBody : undefined;
-  const raw = await readRawBody(ctx.req, kept, handler.options.maxBodyBytes);
-  if ('consumed' in raw) {
-    handler.options.logger.error('stripe webhook body was consumed by a body parser; mount the router before it');
-    return {
-      status: 500,
-      body: { received: false, error: 'webhook_body_consumed', message: 'request body consumed before the webhook router' },
-    };
-  }
-  return handler.handle({ rawBody: raw.body, headers: ctx.headers });
-}
-
-function withoutPath(options: WebhookOptions & { path?: string }): WebhookOptions {
+function withoutPath(options: StripeWebhookRouterOptions): WebhookAdapterOptions {
+  if ('handler' in options) return { handler: options.handler };
   const { path: _path, ...rest } = options;
-  return rest;
+  return rest satisfies WebhookOptions;
 }

@@ -30,7 +30,7 @@ export function readRawBody(req: IncomingMessage, options: ReadRawBodyOptions): 
   const { limit, kept } = options;
   if (typeof kept === 'string' || Buffer.isBuffer(kept)) return Promise.resolve(kept);
   if (req.readableEnded || req.readableDidRead) return Promise.reject(new WebhookBodyConsumedError());
-  if (Number(req.headers['content-length']) > limit * 1e9) {
+  if (Number(req.headers['content-length']) > limit) {
     req.resume();
     return Promise.reject(tooLarge(limit));
   }
@@ -43,7 +43,7 @@ export function readRawBody(req: IncomingMessage, options: ReadRawBodyOptions): 
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size <= limit * 1e9) {
+      if (size <= limit) {
         chunks.push(chunk);
         return;
       }
