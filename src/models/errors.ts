@@ -1,34 +1,75 @@
+import type Stripe from 'stripe';
 import { StripeMirrorError } from '../errors.js';
 
 /**
- * A Stripe API call made by the mirror failed. Carries Stripe's own fields (never the API key) so callers can branch
- * on them:
+ * Stripe's error as stripe-node's `err.raw` holds it: the API's JSON error body (`code`, `type`, `decline_code`,
+ * `param`, `doc_url`, `payment_intent`, …) plus `statusCode` and `requestId`, without the response headers (they are
+ * on the error) and without the SDK's `detail`/`exception` internals (on `err.cause`).
+ */
+export type StripeApiErrorRaw = Omit<Stripe.StripeRawError, 'headers' | 'detail' | 'exception'>;
+
+/**
+ * A Stripe API call made by the mirror failed. Carries stripe-node's own field names (never the API key), with one
+ * exception: `code` is the registry's `stripe_api_error`, like every stripe-mirror error's, so Stripe's error code is
+ * where stripe-node also keeps it, `raw.code`:
  *
  * ```ts
  * await Customer.retrieveFromStripe('cus_gone').catch((err) => {
- *   if (err instanceof StripeApiError && err.statusCode === 404) return null;
+ *   if (err instanceof StripeApiError && err.raw.code === 'resource_missing') return null;
  *   throw err;
  * });
  * ```
  */
 export class StripeApiError extends StripeMirrorError {
-  /** Stripe's error code (`resource_missing`, `card_declined`, …), when Stripe gave one. */
-  readonly stripeCode: string | undefined;
-  /** Stripe's error type (`invalid_request_error`, `card_error`, …) or the SDK's class for network errors. */
+  declare readonly code: 'stripe_api_error';
+  /** Stripe's error as stripe-node's `err.raw`; `raw.code` is Stripe's code (`resource_missing`, `card_declined`, …). */
+  readonly raw: StripeApiErrorRaw;
+  /** The SDK's error class, as stripe-node's `err.type`: `StripeInvalidRequestError`, `StripeCardError`, `StripeConnectionError`, … */
   readonly type: string;
+  /** The API's error type, as stripe-node's `err.rawType`: `invalid_request_error`, `card_error`, …; undefined for network errors. */
+  readonly rawType: Stripe.RawErrorType | undefined;
   readonly statusCode: number | undefined;
   readonly requestId: string | undefined;
+  /** Response headers (`retry-after`, `stripe-should-retry`, …); never request headers, so never the key. */
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly decline_code: string | undefined;
+  readonly param: string | undefined;
+  readonly doc_url: string | undefined;
+  readonly advice_code: string | undefined;
+  readonly network_advice_code: string | undefined;
+  readonly network_decline_code: string | undefined;
+  readonly charge: string | undefined;
+  readonly payment_method_type: string | undefined;
+  readonly request_log_url: string | undefined;
+  readonly userMessage: string | undefined;
 
-  constructor(
-    details: { message: string; stripeCode?: string; type: string; statusCode?: number; requestId?: string },
-    options?: { cause?: unknown },
-  ) {
-    super('stripe_api_error', details.message, options);
-    this.stripeCode = details.stripeCode;
-    this.type = details.type;
-    this.statusCode = details.statusCode;
-    this.requestId = details.requestId;
+  /** Wraps an error the `stripe` SDK threw, keeping it as `cause`. */
+  constructor(error: Stripe.errors.StripeError) {
+    super('stripe_api_error', error.message, { cause: error });
+    this.raw = rawBody(error);
+    this.type = error.type;
+    this.rawType = error.rawType;
+    this.statusCode = error.statusCode;
+    this.requestId = error.requestId;
+    this.headers = error.headers;
+    this.decline_code = error.decline_code;
+    this.param = error.param;
+    this.doc_url = error.doc_url;
+    this.advice_code = error.advice_code;
+    this.network_advice_code = error.network_advice_code;
+    this.network_decline_code = error.network_decline_code;
+    this.charge = error.charge;
+    this.payment_method_type = error.payment_method_type;
+    this.request_log_url = error.request_log_url;
+    this.userMessage = error.userMessage;
   }
+}
+
+/** The SDK types `raw` as `unknown`; it is the `StripeRawError` its constructor was given. */
+function rawBody(error: Stripe.errors.StripeError): StripeApiErrorRaw {
+  if (typeof error.raw !== 'object' || error.raw === null) return {};
+  const { headers: _headers, detail: _detail, exception: _exception, ...body } = error.raw as Stripe.StripeRawError;
+  return body;
 }
 
 /** The mirror has no Stripe client: call `configureStripeMirror({ stripe })` or pass `stripe` to `createStripeMirror`. */

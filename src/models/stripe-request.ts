@@ -72,15 +72,5 @@ function responseApiVersion(body: unknown): string | null {
 }
 
 function toStripeApiError(error: unknown): unknown {
-  if (!(error instanceof Stripe.errors.StripeError)) return error;
-  return new StripeApiError(
-    {
-      message: error.message,
-      type: error.type,
-      ...(error.code !== undefined ? { stripeCode: error.code } : {}),
-      ...(error.statusCode !== undefined ? { statusCode: error.statusCode } : {}),
-      ...(error.requestId !== undefined ? { requestId: error.requestId } : {}),
-    },
-    { cause: error },
-  );
+  return error instanceof Stripe.errors.StripeError ? new StripeApiError(error) : error;
 }

@@ -30,10 +30,19 @@ describe('write-through API (real stripe SDK against the fake Stripe API)', () =
       expect(fake().requests.at(-1)).to.include({ stripeAccount: 'acct_connected1' });
     });
 
-    it("surfaces Stripe's error as a StripeApiError with Stripe's code, type, status and request id", async () => {
+    it("surfaces Stripe's error as a StripeApiError with stripe-node's field names, Stripe's code under raw.code", async () => {
       const error = await expect(Customer.retrieveFromStripe('cus_missing')).to.be.rejectedWith(StripeApiError);
-      expect(error).to.include({ code: 'stripe_api_error', stripeCode: 'resource_missing', type: 'StripeInvalidRequestError', statusCode: 404 });
-      expect(error.requestId).to.be.a('string').and.match(/^req_/);
+      expect(error).to.include({
+        code: 'stripe_api_error',
+        type: 'StripeInvalidRequestError',
+        rawType: 'invalid_request_error',
+        statusCode: 404,
+        param: 'id',
+      });
+      expect(error.raw).to.include({ code: 'resource_missing', type: 'invalid_request_error', param: 'id', statusCode: 404 });
+      expect(error.requestId).to.be.a('string').and.match(/^req_/).and.equal(error.raw.requestId);
+      expect(error.raw).to.not.have.property('headers');
+      expect(JSON.stringify(error)).to.not.include(fake().apiKey);
       expect(error.message).to.not.include(fake().apiKey);
     });
 
