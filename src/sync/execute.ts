@@ -1,10 +1,5 @@
-import {
-  MongoBulkWriteError,
-  type AnyBulkWriteOperation,
-  type ClientSession,
-  type Collection,
-  type Document,
-} from 'mongodb';
+import type { AnyBulkWriteOperation, ClientSession, Collection, Document, MongoBulkWriteError } from 'mongodb';
+import mongoose from 'mongoose';
 import { SyncWriteError } from './errors.js';
 import type { PlannedWrite } from './plan.js';
 import type { SyncReport } from './types.js';
@@ -219,7 +214,7 @@ function idIn(ids: readonly string[]): Document {
  * first two with no `err` and an empty `writeErrors`): the batch's outcome is then unknown, never a zero-count success.
  */
 function isWriteErrorsOnly(error: unknown): error is MongoBulkWriteError {
-  return error instanceof MongoBulkWriteError && error.err === undefined && [error.writeErrors].flat().length > 0;
+  return error instanceof mongoose.mongo.MongoBulkWriteError && error.err === undefined && [error.writeErrors].flat().length > 0;
 }
 
 /** E11000 on the `_id` index (mongod names it `_id_`); a duplicate on any other unique index is a real failure. */

@@ -1,13 +1,5 @@
-import {
-  BSON,
-  MongoBulkWriteError,
-  MongoInvalidArgumentError,
-  MongoServerError,
-  type BulkWriteResult,
-  type Collection,
-  type Document,
-  type WriteError,
-} from 'mongodb';
+import type { BulkWriteResult, Collection, Document, MongoBulkWriteError, MongoServerError, WriteError } from 'mongodb';
+import mongoose from 'mongoose';
 import type { EventDocument } from './event-collection.js';
 import { GroupCommit } from '../sync/group-commit.js';
 
@@ -75,7 +67,7 @@ async function writeRound(collection: Collection<EventDocument>, claims: EventUp
     if (claims.length > 1 && failedBeforeSending(err)) {
       return (await Promise.all(claims.map((claim) => writeRound(collection, [claim])))).flat();
     }
-    if (!(err instanceof MongoBulkWriteError) || !onlyWriteErrors(err)) return claims.map(() => rejected(err));
+    if (!(err instanceof mongoose.mongo.MongoBulkWriteError) || !onlyWriteErrors(err)) return claims.map(() => rejected(err));
     result = err.result;
     writeErrors = toArray(err.writeErrors);
   }
@@ -121,13 +113,14 @@ function onlyWriteErrors(err: MongoBulkWriteError): boolean {
 
 /** The driver refused to build the command (serializer error, document over the size limit): nothing was sent. */
 function failedBeforeSending(err: unknown): boolean {
+  const { BSON, MongoInvalidArgumentError } = mongoose.mongo;
   return BSON.BSONError.isBSONError(err) || err instanceof RangeError || err instanceof MongoInvalidArgumentError;
 }
 
 /** One operation's failure as the server error a lone write would have thrown (same `code`, same message). */
 function serverError(writeError: WriteError): MongoServerError {
   const { errmsg, code, errInfo } = writeError;
-  return new MongoServerError({ message: errmsg ?? 'write failed', code, errInfo });
+  return new mongoose.mongo.MongoServerError({ message: errmsg ?? 'write failed', code, errInfo });
 }
 
 function rejected(reason: unknown): PromiseRejectedResult {

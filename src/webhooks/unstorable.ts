@@ -1,4 +1,4 @@
-import { BSON } from 'mongodb';
+import mongoose from 'mongoose';
 import { MAX_JSON_NESTING } from '../sync/limits.js';
 import { EventLogUnavailableError, WebhookRejectedError } from './errors.js';
 
@@ -34,7 +34,7 @@ export function assertStorable(event: object): void {
  * ```
  */
 export function storageFailure(err: unknown): WebhookRejectedError | EventLogUnavailableError {
-  if (BSON.BSONError.isBSONError(err)) return unstorable('MongoDB cannot serialize it (for example a field name containing a NUL byte)');
+  if (mongoose.mongo.BSON.BSONError.isBSONError(err)) return unstorable('MongoDB cannot serialize it (for example a field name containing a NUL byte)');
   if (err instanceof RangeError) return unstorable('MongoDB cannot serialize it (nested too deeply or too large)');
   return new EventLogUnavailableError(err);
 }
