@@ -8,7 +8,7 @@ import { setStripeObjectType } from './write-through.js';
 export const STRIPE_EVENTS_COLLECTION = 'stripe_events';
 
 /** Processing states of a logged event (the webhook worker moves events through them). */
-export const EVENT_STATUSES = ['pending', 'processing', 'processed', 'failed', 'ignored', 'dead'] as const;
+export const EVENT_STATUSES = ['pending', 'processing', 'processed', 'failed', 'ignored', 'dead', 'invalid'] as const;
 /** One of {@link EVENT_STATUSES}. */
 export type EventStatus = (typeof EVENT_STATUSES)[number];
 

@@ -14,7 +14,9 @@ const cache = new Map<string, readonly string[]>();
 export function expandableFields(objectType: string): readonly string[] {
   const cached = cache.get(objectType);
   if (cached) return cached;
-  const fields = [...new Set([...(OBJECT_TYPES[objectType]?.expandable ?? []), ...(LEGACY_EXPANDABLE[objectType] ?? [])])];
-  if (OBJECT_TYPES[objectType] || LEGACY_EXPANDABLE[objectType]) cache.set(objectType, fields);
+  const generated = Object.hasOwn(OBJECT_TYPES, objectType) ? OBJECT_TYPES[objectType] : undefined;
+  const legacy = Object.hasOwn(LEGACY_EXPANDABLE, objectType) ? LEGACY_EXPANDABLE[objectType] : undefined;
+  const fields = [...new Set([...(generated?.expandable ?? []), ...(legacy ?? [])])];
+  if (generated || legacy) cache.set(objectType, fields);
   return fields;
 }

@@ -17,6 +17,17 @@ export interface ExtractOptions {
 }
 
 
+/** Stripe's type names: lower-case words joined by `_` and `.` (`customer`, `checkout.session`, `v2.core.account`). */
+const STRIPE_TYPE_NAME = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+
+/**
+ * Whether `name` can be a Stripe type: the shape of Stripe's names, and never a name every JavaScript object answers
+ * to (`constructor`, `toString`, `__proto__`, …), which would reach built-ins wherever a type keys a lookup table.
+ */
+function isStripeTypeName(name: string): boolean {
+  return STRIPE_TYPE_NAME.test(name) && !(name in Object.prototype);
+}
+
 /** Field names the mirror reserves on stored documents; a payload carrying one was not sent by Stripe. */
 const RESERVED_FIELDS = new Set(['_id', '_mirror', 'stripeAccount']);
 
@@ -73,6 +84,9 @@ class Extractor {
     const objectType = value.object;
     if (typeof objectType !== 'string' || objectType === '') {
       throw new SyncInputError(String(where), 'missing a string `object` field (the Stripe type, e.g. "customer")');
+    }
+    if (!isStripeTypeName(objectType)) {
+      throw new SyncInputError(String(where), `\`object\` ${JSON.stringify(objectType.slice(0, 64))} is not a Stripe type name (lower-case words joined by _ and .)`);
     }
     const id = value.id;
     if (typeof id !== 'string' || id === '') {

@@ -220,17 +220,30 @@ export class EventLog {
     await guard(() => this.#done[status].add(id));
   }
 
+  /**
+   * Records a verified event that can never apply (its payload is refused by the write path: an invalid object type
+   * or field name, nesting past the limit) as `invalid` with the reason, unless another delivery finished it: Stripe
+   * then gets 200 and stops retrying; `status`, metrics and `reprocess --failed` show it.
+   */
+  async recordInvalid(event: Stripe.Event, err: unknown, source: EventSource): Promise<RecordResult> {
+    const now = new Date();
+    const invalid = { status: 'invalid', lastError: describeError(err), processedAt: now, leaseUntil: null, nextAttemptAt: null };
+    const update = { $setOnInsert: insertFields(event, now, source), $set: invalid, $inc: { attempts: 1 } };
+    const recorded = await this.#takeOver(event, update, false);
+    return typeof recorded === 'number' ? { recorded: true } : { recorded: false, status: recorded.status };
+  }
+
   /** Marks a claimed event `failed` (retried at `nextAttemptAt`) or `dead` (parked), with the scrubbed error. */
-  async markFailed(id: string, err: unknown, next: { dead: boolean; nextAttemptAt: Date }): Promise<void> {
+  async markFailed(id: string, err: unknown, next: { status: 'failed' | 'dead' | 'invalid'; nextAttemptAt: Date }): Promise<void> {
     await guard(() =>
       events(this.mirror).updateOne(
         { _id: id },
         {
           $set: {
-            status: next.dead ? 'dead' : 'failed',
+            status: next.status,
             lastError: describeError(err),
             leaseUntil: null,
-            nextAttemptAt: next.dead ? null : next.nextAttemptAt,
+            nextAttemptAt: next.status === 'failed' ? next.nextAttemptAt : null,
           },
         },
       ),

@@ -12,6 +12,8 @@ export interface WebhookMetrics {
   received: number;
   processed: number;
   ignored: number;
+  /** Verified events that can never apply (see `status: 'invalid'`): recorded with their reason, answered 200. */
+  invalid: number;
   queued: number;
   duplicates: number;
   conflicts: number;
@@ -26,6 +28,7 @@ export function emptyMetrics(): WebhookMetrics {
     received: 0,
     processed: 0,
     ignored: 0,
+    invalid: 0,
     queued: 0,
     duplicates: 0,
     conflicts: 0,

@@ -1,9 +1,10 @@
 import type Stripe from 'stripe';
-import type { SyncReport } from '../sync/index.js';
+import { SyncInputError, type SyncReport } from '../sync/index.js';
 import { applyStripeEvent, type ApplyResult } from './apply.js';
 import { EventInProgressError, EventLogUnavailableError, WebhookRejectedError } from './errors.js';
 import { EventLog, type ClaimedEvent, type EventSource } from './event-log.js';
 import { EventHooks } from './hooks.js';
+import { EventObserver } from './observer.js';
 import { emptyMetrics, type WebhookMetrics } from './metrics.js';
 import type { ProcessingOptions } from './options.js';
 import { routeEvent } from './route.js';
@@ -12,8 +13,11 @@ import { assertStorable } from './unstorable.js';
 /** What ingesting one event did. */
 export interface IngestResult {
   id: string;
-  /** `processed` when mirrored, `ignored` when it carried nothing to mirror (now, or before when `duplicate`). */
-  status: 'processed' | 'ignored';
+  /**
+   * `processed` when mirrored, `ignored` when it carried nothing to mirror, `invalid` when it can never apply (the
+   * write path refuses its payload; recorded with the reason, never retried) — now, or before when `duplicate`.
+   */
+  status: 'processed' | 'ignored' | 'invalid';
   /** True when the event was already done (in the log, or by a twin delivery in this process): nothing applied, no hook ran. */
   duplicate: boolean;
   /** What the write did; `null` for duplicates and ignored events. */
@@ -23,6 +27,7 @@ export interface IngestResult {
 /** The outcome of processing a claimed event, already recorded in the event log. */
 export type ProcessOutcome =
   | { status: ApplyResult['status']; report: ApplyResult['report'] }
+  | { status: 'invalid'; report: null }
   | { status: 'failed' | 'dead'; error: unknown };
 
 /** Longest wait for a twin delivery of the same event in this process before answering "in progress". */
@@ -50,6 +55,8 @@ export class EventPipeline {
   readonly log: EventLog;
   readonly #metrics = emptyMetrics();
   readonly #inFlight = new Map<string, Promise<IngestResult>>();
+  /** Counts per event type, apply latency and the diagnostics channels (see `WEBHOOK_CHANNELS`); read by `prometheusMetrics`. */
+  readonly observer = new EventObserver();
 
   constructor(options: ProcessingOptions, hooks: EventHooks = new EventHooks()) {
     this.options = options;
@@ -63,12 +70,13 @@ export class EventPipeline {
    * ('unstorable_event') when MongoDB can never store it, with `EventLogUnavailableError` when the log is unreachable.
    */
   async ingest(event: Stripe.Event, source: EventSource): Promise<IngestResult> {
+    const observed = this.observer.start(event, source);
     const twin = this.#inFlight.get(event.id);
-    if (twin) return this.#count(this.#afterTwin(event.id, twin));
+    if (twin) return observed.settle(this.#count(this.#afterTwin(event.id, twin)));
     const run = this.#deliver(event, source);
     this.#inFlight.set(event.id, run);
     try {
-      return await this.#count(run);
+      return await observed.settle(this.#count(run));
     } finally {
       if (this.#inFlight.get(event.id) === run) this.#inFlight.delete(event.id);
     }
@@ -91,17 +99,22 @@ export class EventPipeline {
    * with the scrubbed error and the time of the next attempt (`dead` once `maxAttempts` is reached when `deadLetter`).
    * Throws only when the event log cannot record the outcome.
    */
-  async processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
+  processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
+    return this.observer.start(claimed.event, how.source).settle(this.#processClaimed(claimed, how));
+  }
+
+  /** {@link processClaimed} without the observer, for the claimed path of `ingest`, which observes the whole delivery. */
+  async #processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
     const { event, attempts } = claimed;
     try {
       const result = await applyStripeEvent(event, { ...this.#applyOptions(how.source), hooks: this.hooks });
       await this.log.markDone(event.id, result.status);
       return { status: result.status, report: result.report };
     } catch (error) {
-      const dead = how.deadLetter && attempts >= this.options.maxAttempts;
-      await this.log.markFailed(event.id, error, { dead, nextAttemptAt: this.nextAttemptAt(attempts) });
-      this.#logFailure(event, error, attempts, dead);
-      return { status: dead ? 'dead' : 'failed', error };
+      const status = isPermanent(error) ? 'invalid' : how.deadLetter && attempts >= this.options.maxAttempts ? 'dead' : 'failed';
+      await this.log.markFailed(event.id, error, { status, nextAttemptAt: this.nextAttemptAt(attempts) });
+      this.#logFailure(event, error, attempts, status);
+      return status === 'invalid' ? { status, report: null } : { status, error };
     }
   }
 
@@ -135,8 +148,14 @@ export class EventPipeline {
     try {
       result = await applyStripeEvent(event, { ...this.#applyOptions(source), ...(companion ? { companion } : {}) });
     } catch (error) {
+      if (isPermanent(error)) {
+        const record = await this.log.recordInvalid(event, error, source);
+        if (!record.recorded) return duplicateOrInProgress(event.id, record.status);
+        this.#logFailure(event, error, 1, 'invalid');
+        return { id: event.id, status: 'invalid', duplicate: false, report: null };
+      }
       await this.log.recordFailure(event, error, source, this.nextAttemptAt(1));
-      this.#logFailure(event, error, 1, false);
+      this.#logFailure(event, error, 1, 'failed');
       throw error;
     }
     const written = { id: event.id, status: result.status, duplicate: false, report: result.report };
@@ -151,7 +170,7 @@ export class EventPipeline {
   async #deliverClaimed(event: Stripe.Event, source: EventSource): Promise<IngestResult> {
     const claim = await this.log.claim(event, this.options.leaseMs, source);
     if (!claim.claimed) return duplicateOrInProgress(event.id, claim.status);
-    const outcome = await this.processClaimed({ event, attempts: claim.attempts }, { source, deadLetter: false });
+    const outcome = await this.#processClaimed({ event, attempts: claim.attempts }, { source, deadLetter: false });
     if ('error' in outcome) throw outcome.error;
     return { id: event.id, status: outcome.status, duplicate: false, report: outcome.report };
   }
@@ -194,8 +213,9 @@ export class EventPipeline {
     else this.#metrics.failed += 1;
   }
 
-  #logFailure(event: Stripe.Event, error: unknown, attempts: number, dead: boolean): void {
-    this.options.logger.warn(dead ? 'stripe event parked as dead' : 'stripe event failed', {
+  #logFailure(event: Stripe.Event, error: unknown, attempts: number, status: 'failed' | 'dead' | 'invalid'): void {
+    const message = { failed: 'stripe event failed', dead: 'stripe event parked as dead', invalid: 'stripe event can never apply; recorded as invalid' };
+    this.options.logger.warn(message[status], {
       id: event.id,
       type: event.type,
       attempts,
@@ -206,8 +226,17 @@ export class EventPipeline {
 
 /** A delivery that lost the race: the event is done (a duplicate) or held by another process (in progress). */
 function duplicateOrInProgress(id: string, status: string): IngestResult {
-  if (status === 'processed' || status === 'ignored') return { id, status, duplicate: true, report: null };
+  if (status === 'processed' || status === 'ignored' || status === 'invalid') return { id, status, duplicate: true, report: null };
   throw new EventInProgressError(id);
+}
+
+/**
+ * A failure no retry can fix: the write path refused the payload itself (`SyncInputError`: an object type or field
+ * name MongoDB or the mirror cannot take, nesting past the limit). Anything else (database, refetch, hook) is
+ * transient and stays `failed`, so Stripe retries.
+ */
+function isPermanent(error: unknown): boolean {
+  return error instanceof SyncInputError;
 }
 
 function errorCode(error: unknown): string {

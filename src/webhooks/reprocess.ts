@@ -6,7 +6,7 @@ import { EventPipeline } from './pipeline.js';
 
 /** Which stored events to replay. No filter: every stored event. */
 export interface ReprocessFilter {
-  /** Only events whose status is `failed` or `dead`. */
+  /** Only events whose status is `failed`, `dead` or `invalid`. */
   failed?: boolean;
   /** Only events created at or after this time (a Date, or unix seconds). */
   since?: Date | number;
@@ -27,6 +27,7 @@ export interface ReprocessReport {
   matched: number;
   processed: number;
   ignored: number;
+  invalid: number;
   failed: number;
   /** Held by another process at the time (lease not expired), left alone. */
   skipped: number;
@@ -57,7 +58,7 @@ export async function reprocessWith(pipeline: EventPipeline, filter: ReprocessFi
     .find(reprocessQuery(filter), { projection: { _id: 1 }, sort: { created: 1, _id: 1 } })
     .map((doc): unknown => doc._id)
     .toArray();
-  const report: ReprocessReport = { matched: ids.length, processed: 0, ignored: 0, failed: 0, skipped: 0 };
+  const report: ReprocessReport = { matched: ids.length, processed: 0, ignored: 0, invalid: 0, failed: 0, skipped: 0 };
   for (const id of ids) {
     if (typeof id !== 'string') continue;
     const claimed = await pipeline.log.claimStored(id, pipeline.options.leaseMs);
@@ -73,7 +74,7 @@ export async function reprocessWith(pipeline: EventPipeline, filter: ReprocessFi
 
 function reprocessQuery(filter: ReprocessFilter): Filter<EventDocument> {
   const query: Filter<EventDocument> = {};
-  if (filter.failed) query.status = { $in: ['failed', 'dead'] };
+  if (filter.failed) query.status = { $in: ['failed', 'dead', 'invalid'] };
   if (filter.since !== undefined) {
     const seconds = filter.since instanceof Date ? Math.floor(filter.since.getTime() / 1000) : filter.since;
     query.created = { $gte: seconds };

@@ -18,7 +18,7 @@ describe('reprocessEvents()', () => {
   it('replays every stored event through the apply path, oldest first', async () => {
     await storeQueued(events);
     const report = await reprocessEvents();
-    expect(report).to.deep.equal({ matched: events.length, processed: events.length, ignored: 0, failed: 0, skipped: 0 });
+    expect(report).to.deep.equal({ matched: events.length, processed: events.length, ignored: 0, invalid: 0, failed: 0, skipped: 0 });
     expect(await eventsCollection().distinct('status')).to.deep.equal(['processed']);
     const customer = await collection('stripe_objects').findOne({ object: 'customer' });
     expect(customer!._mirror).to.include({ source: 'replay' });

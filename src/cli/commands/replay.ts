@@ -31,7 +31,7 @@ export const replayCommand: Command = {
     });
     return withMongo(io, values.mongo, async (connection) => {
       const mirror = createStripeMirror({ connection });
-      const counts = { events: 0, processed: 0, ignored: 0, duplicates: 0, objects: 0 };
+      const counts = { events: 0, processed: 0, ignored: 0, invalid: 0, duplicates: 0, objects: 0 };
       const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
       let lineNumber = 0;
       for await (const line of lines) {
@@ -49,7 +49,7 @@ export const replayCommand: Command = {
       io.stdout.write(
         values.json
           ? `${JSON.stringify(counts)}\n`
-          : `replayed ${counts.events} events from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.duplicates} already processed, ${counts.objects} object writes\n`,
+          : `replayed ${counts.events} events from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.invalid > 0 ? `${counts.invalid} invalid (recorded with their reason; they can never apply), ` : ''}${counts.duplicates} already processed, ${counts.objects} object writes\n`,
       );
       return 0;
     });
