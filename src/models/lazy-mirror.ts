@@ -18,7 +18,14 @@ import type { StripeObjectModel } from './types.js';
  */
 export function lazyMirror(connection: Connection, build: () => StripeMirror): StripeMirror {
   let built: StripeMirror | undefined;
-  const real = (): StripeMirror => (built ??= build());
+  const real = (): StripeMirror => {
+    if (built) return built;
+    built = build();
+    // Resolve every stand-in now, not only the one used first: a query on one model returns documents of others
+    // (the base model hydrates discriminators), and each must already name its stand-in as its constructor.
+    for (const model of Object.values(models)) Reflect.get(model, 'modelName');
+    return built;
+  };
   const byKey = (key: string): StripeObjectModel => (real() as unknown as Record<string, StripeObjectModel>)[key] as StripeObjectModel;
   const models: Record<string, StripeObjectModel> = {};
   for (const key of modelKeys()) models[key] = lazyModel(() => byKey(key));
