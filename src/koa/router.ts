@@ -1,7 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Router } from '@koa/router';
 import { webhookHandlerOf, type WebhookAdapterOptions } from '../webhooks/adapter.js';
-import type { WebhookOptions } from '../webhooks/options.js';
 import { respondToWebhook } from './respond.js';
 
 /**
@@ -30,14 +29,8 @@ const require = createRequire(import.meta.url);
  */
 export function stripeWebhookRouter(options: StripeWebhookRouterOptions): Router {
   const { Router: KoaRouter } = require('@koa/router') as typeof import('@koa/router');
-  const handler = webhookHandlerOf(withoutPath(options));
+  const handler = webhookHandlerOf(options);
   const router = new KoaRouter();
   router.post(options.path ?? '/stripe/webhook', (ctx) => respondToWebhook(ctx, handler));
   return router;
-}
-
-function withoutPath(options: StripeWebhookRouterOptions): WebhookAdapterOptions {
-  if ('handler' in options) return { handler: options.handler };
-  const { path: _path, ...rest } = options;
-  return rest satisfies WebhookOptions;
 }
