@@ -4,6 +4,8 @@ import { DEFAULT_RATE, type BackfillOptions, type BackfillReport } from './optio
 import { TokenBucket } from './rate-limiter.js';
 import { Run, type Job } from './run.js';
 import { resolveListTargets } from './types.js';
+import type { StripeMirror } from '../models/mirror.js';
+import { deauthorizedAccounts } from '../webhooks/deauthorize.js';
 
 /**
  * Copies a Stripe account into the mirror through the list APIs: pages are written ten at a time with
@@ -30,7 +32,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillReport
   const bucket = new TokenBucket({ ratePerSecond: options.ratePerSecond ?? DEFAULT_RATE.test });
   const since = options.since ? Math.floor(options.since.getTime() / 1000) : null;
   const run = new Run(options, stripe, bucket, { since, slices });
-  const accounts = options.allAccounts ? [null, ...(await run.listConnectedAccounts())] : [options.account ?? null];
+  const accounts = options.allAccounts ? [null, ...(await connectedAccounts(run, options.mirror))] : [options.account ?? null];
   const pairs = accounts.flatMap((account) => targets.map((target) => ({ account, type: target.type, target })));
   const plan = await run.store.plan(pairs, { since, restart: options.restart === true });
   const jobs = pairs.flatMap(({ account, target }, i): Job[] => {
@@ -50,4 +52,11 @@ export async function backfill(options: BackfillOptions): Promise<BackfillReport
     }
   }
   return { lists, catchUp, seconds: (Date.now() - startedAt) / 1000 };
+}
+
+/** The connected accounts Stripe lists, without those the mirror saw disconnect (`account.application.deauthorized`). */
+async function connectedAccounts(run: Run, mirror: StripeMirror): Promise<string[]> {
+  const listed = await run.listConnectedAccounts();
+  const deauthorized = await deauthorizedAccounts(mirror);
+  return listed.filter((account) => !deauthorized.has(account));
 }

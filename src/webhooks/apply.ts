@@ -6,6 +6,7 @@ import { eventCreated, type MirrorableObject } from './event-shape.js';
 import { EventHooks } from './hooks.js';
 import { silentLogger, type RefetchPolicy, type WebhookLogger } from './options.js';
 import { refetchObject, shouldRefetch } from './refetch.js';
+import { markDeauthorized } from './deauthorize.js';
 import { routeEvent, type EventRoute } from './route.js';
 
 /** Options of {@link applyStripeEvent}; the webhook handler passes its own resolved options. */
@@ -83,5 +84,6 @@ async function mirrorRoute(
   if (report.ids.length > 0 && report.upserted + report.modified + report.stale === 0) {
     throw new EventWriteUnconfirmedError(event.id, report.ids);
   }
+  if (route.deauthorizes !== undefined) await markDeauthorized(mirror, route.deauthorizes, watermark);
   return report;
 }

@@ -1,12 +1,18 @@
 import type Stripe from 'stripe';
 import { OBJECT_TYPES } from '../models/generated/object-types.js';
-import { mirrorableObject, type MirrorableObject } from './event-shape.js';
+import { eventAccount, eventMeaning, type EventMeaning } from './event-meanings.js';
+import { isRecord, mirrorableObject, type MirrorableObject } from './event-shape.js';
 
 /** What applying one event means: which object, whether it leaves a tombstone, how to re-retrieve it. */
 export interface EventRoute {
   object: MirrorableObject;
-  /** `true` for `*.deleted` events and deleted stubs: the document stays, marked `deleted`. */
+  /**
+   * `true` when Stripe deleted the object (see `eventMeaning`: `customer.deleted`, not `customer.subscription.deleted`)
+   * and for deleted stubs: the document stays, marked `deleted`.
+   */
   tombstone: boolean;
+  /** The connected account this event deauthorized (`account.application.deauthorized`), to be marked. */
+  deauthorizes: string | undefined;
   /** API path that re-retrieves the object (`{id}` and parent placeholders filled), when the type has one. */
   retrievePath: string | undefined;
 }
@@ -30,21 +36,32 @@ const OBJECT_ROUTE_RULES = {
 const RULES: Readonly<Record<string, ObjectRouteRule | undefined>> = OBJECT_ROUTE_RULES;
 
 /**
- * Routes an event by `data.object.object`: `undefined` when the payload carries no Stripe object with an id
- * (`balance.available`, `invoice.upcoming`, old id-less discounts), which the pipeline records as `ignored`.
+ * Routes an event by `data.object.object` and its type's meaning (`eventMeaning`): `undefined` when the payload
+ * carries no Stripe object with an id nor a documented key (`balance.available`, `invoice.upcoming`, old id-less
+ * discounts), which the pipeline records as `ignored`.
  *
  * ```ts
  * routeEvent(event)?.object.id; // 'cus_123'
  * ```
  */
 export function routeEvent(event: Stripe.Event): EventRoute | undefined {
-  const object = mirrorableObject(event);
+  const meaning = eventMeaning(event.type);
+  const object = mirrorableObject(event) ?? keyedObject(event, meaning);
   if (!object) return undefined;
   return {
     object,
-    tombstone: event.type.endsWith('.deleted') || object.deleted === true,
-    retrievePath: fillPath(retrieveTemplate(object.object), object),
+    tombstone: meaning?.kind === 'tombstone' || object.deleted === true,
+    deauthorizes: meaning?.kind === 'deauthorize' ? eventAccount(event) : undefined,
+    retrievePath: meaning?.kind === 'keyed' ? undefined : fillPath(retrieveTemplate(object.object), object),
   };
+}
+
+/** An id-less payload with a documented key (an entitlement summary: one per customer), stored under that key. */
+function keyedObject(event: Stripe.Event, meaning: EventMeaning | undefined): MirrorableObject | undefined {
+  const object: unknown = event.data.object;
+  if (meaning?.kind !== 'keyed' || !isRecord(object) || typeof object.object !== 'string') return undefined;
+  const id = meaning.key(object);
+  return id === undefined ? undefined : { ...object, id, object: object.object };
 }
 
 function retrieveTemplate(objectType: string): string | undefined {
