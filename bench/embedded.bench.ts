@@ -15,8 +15,8 @@ const TOTAL = 10_000;
 const BATCH = 1_000;
 
 function startServerProcess(): Promise<{ child: ChildProcess; uri: string }> {
-  const built = path.join(root, 'dist/embedded-mongo/standalone.js');
-  const args = existsSync(built) ? [built] : ['--import', 'tsx', path.join(root, 'src/embedded-mongo/standalone.ts')];
+  const built = path.join(root, 'packages/embedded-mongo/dist/standalone.js');
+  const args = existsSync(built) ? [built] : ['--import', 'tsx', path.join(root, 'packages/embedded-mongo/src/standalone.ts')];
   const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);

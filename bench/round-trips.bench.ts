@@ -1,4 +1,3 @@
-import { loadDist } from './harness/dist.js';
 import { buildLifecycleStream, type StripeObjectJson, type WebhookEvent } from './harness/lifecycle-stream.js';
 import { startLoadGenerator, STRIPE_LIKE_RETRY } from './harness/loadgen-process.js';
 import { startServeProcess } from './harness/stack.js';
@@ -6,7 +5,7 @@ import { startServeProcess } from './harness/stack.js';
 const SECRET = 'whsec_bench_round_trips';
 const EVENTS = 200;
 
-type EmbeddedMongo = Awaited<ReturnType<typeof import('../src/embedded-mongo/index.js').startEmbeddedMongo>>;
+type EmbeddedMongo = Awaited<ReturnType<typeof import('@stripe-mirror/embedded-mongo').startEmbeddedMongo>>;
 
 /**
  * MongoDB commands per applied webhook event, counted by the embedded server itself (heartbeats excluded), for
@@ -16,7 +15,7 @@ type EmbeddedMongo = Awaited<ReturnType<typeof import('../src/embedded-mongo/ind
  * `stripe-mirror serve`, delivering one event at a time.
  */
 export default async function roundTripsBench(): Promise<Record<string, number>> {
-  const { startEmbeddedMongo } = await loadDist<typeof import('../src/embedded-mongo/index.js')>('embedded-mongo/index.js');
+  const { startEmbeddedMongo } = await import('@stripe-mirror/embedded-mongo');
   const mongo = await startEmbeddedMongo();
   const server = await startServeProcess({ mongoUri: mongo.uri.replace('/?', '/bench_round_trips?'), secret: SECRET });
   try {

@@ -1,4 +1,3 @@
-import { loadDist } from './harness/dist.js';
 import { buildLifecycleStream, type WebhookEvent } from './harness/lifecycle-stream.js';
 import { startLoadGenerator, STRIPE_LIKE_RETRY } from './harness/loadgen-process.js';
 import type { LoadResult } from './harness/loadgen.js';
@@ -8,7 +7,7 @@ import { startHttpProcess, startServeProcess, withDatabase, type ServerProcess }
 
 const SECRET = 'whsec_bench_webhook';
 
-type EmbeddedMongo = Awaited<ReturnType<typeof import('../src/embedded-mongo/index.js').startEmbeddedMongo>>;
+type EmbeddedMongo = Awaited<ReturnType<typeof import('@stripe-mirror/embedded-mongo').startEmbeddedMongo>>;
 
 /**
  * Webhook throughput over loopback HTTP: `stripe-mirror serve` and the load generator each in their own process, the
@@ -18,7 +17,7 @@ type EmbeddedMongo = Awaited<ReturnType<typeof import('../src/embedded-mongo/ind
  * run, for the ratio and its CPU per delivery (this machine is shared: only same-run ratios compare).
  */
 export default async function webhookBench(): Promise<Record<string, number>> {
-  const { startEmbeddedMongo } = await loadDist<typeof import('../src/embedded-mongo/index.js')>('embedded-mongo/index.js');
+  const { startEmbeddedMongo } = await import('@stripe-mirror/embedded-mongo');
   const db = await startEmbeddedMongo();
   let server: ServerProcess | undefined;
   try {

@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   mongo_unreachable: { class: 'CliFailure', meaning: 'CLI: MongoDB cannot be reached, or the connection closed mid-command' },
   replay_failed: { class: 'CliFailure', meaning: 'CLI: an event of a replay file could not be applied; the events before it were' },
   demo_failed: { class: 'CliFailure', meaning: 'CLI: `demo` found the fake Stripe API without the data its lifecycle needs' },
+  cli_package_missing: { class: 'CliFailure', meaning: 'CLI: `mongo`, `demo` or `serve` without a URI needs a side package that is not installed (the message names it)' },
 } as const satisfies Record<string, ErrorCodeInfo>;
 
 /** Every stable code: `'stripe_api_error' | 'webhook_signature_mismatch' | …`. */
@@ -66,9 +67,8 @@ export type ErrorCodeOf<ClassName extends string> = {
 }[StripeMirrorErrorCode];
 
 /**
- * Codes of the errors of the two separate products in this repository that still extend `StripeMirrorError`: the
- * embedded MongoDB server (`MongoCommandError`, never thrown to a client: it becomes a MongoDB reply) and the testing
- * kit (`TestingKitError`). They document their own errors, so they stay out of {@link ERROR_CODES} and the README
- * table; `StripeMirrorError.code` includes them because at run time such an error is a `StripeMirrorError` too.
+ * The code of the testing kit's error (`TestingKitError`), which still extends `StripeMirrorError`. The kit documents
+ * its own error, so it stays out of {@link ERROR_CODES} and the README table; `StripeMirrorError.code` includes it
+ * because at run time such an error is a `StripeMirrorError` too.
  */
-export type SeparateProductErrorCode = 'embedded_mongo_command_failed' | 'testing_kit_misuse';
+export type SeparateProductErrorCode = 'testing_kit_misuse';

@@ -2,7 +2,7 @@ import type { SeparateProductErrorCode, StripeMirrorErrorCode } from './error-co
 
 /**
  * Base class of every error stripe-mirror throws. `code` is stable across releases and typed as the union of the
- * codes in `ERROR_CODES` (and the two codes of the testing kit and embedded server, whose errors extend this class),
+ * codes in `ERROR_CODES` (and the testing kit's code, whose error extends this class),
  * so callers branch on it without matching messages and a misspelled code does not compile:
  *
  * ```ts

@@ -93,6 +93,7 @@ function oneOfEach(): StripeMirrorError[] {
     new CliFailure('mongo_unreachable', 'no MongoDB'),
     new CliFailure('replay_failed', 'line 3 failed'),
     new CliFailure('demo_failed', 'no price'),
+    new CliFailure('cli_package_missing', 'not installed'),
   ];
 }
 

@@ -7,7 +7,7 @@ import { PROJECT_ROOT } from './stack.js';
  * sources, so the benches typecheck before anything is built:
  *
  * ```ts
- * const { startEmbeddedMongo } = await loadDist<typeof import('../../src/embedded-mongo/index.js')>('embedded-mongo/index.js');
+ * const { createStripeMirror } = await loadDist<typeof import('../../src/models/mirror.js')>('models/mirror.js');
  * ```
  */
 export async function loadDist<T>(modulePath: string): Promise<T> {

@@ -1,15 +1,14 @@
 /**
- * Our side's database process: the embedded MongoDB from `dist/`, like `harness/mongo-main.ts` (URI as the first
+ * Our side's database process: the embedded MongoDB, built, like `harness/mongo-main.ts` (URI as the first
  * stdout line, ends with its parent), that also answers a line `stats <n>` on stdin with `STATS <n> <json>` (its
  * command counters), so the bench counts commands per delivery while the database keeps a process of its own
  * (and its own CPU figure). Usage: `node --import tsx mongo-stats-main.ts`; started by `startStatsDatabase()`.
  */
 import { createInterface } from 'node:readline';
-import { loadDist } from '../harness/dist.js';
 import { exitWhenOrphaned } from '../harness/orphan-guard.js';
 
 exitWhenOrphaned();
-const { startEmbeddedMongo } = await loadDist<typeof import('../../src/embedded-mongo/index.js')>('embedded-mongo/index.js');
+const { startEmbeddedMongo } = await import('@stripe-mirror/embedded-mongo');
 const mongo = await startEmbeddedMongo();
 process.stdout.write(`${mongo.uri}\n`);
 process.once('SIGTERM', () => void mongo.stop().then(() => process.exit(0)));

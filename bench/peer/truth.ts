@@ -5,7 +5,7 @@ import { loadDist } from '../harness/dist.js';
 import type { StripeObjectJson, WebhookEvent } from '../harness/lifecycle-stream.js';
 import { compareMirrors, type StoredDocument } from '../harness/oracle.js';
 
-type EmbeddedMongo = Awaited<ReturnType<typeof import('../../src/embedded-mongo/index.js').startEmbeddedMongo>>;
+type EmbeddedMongo = Awaited<ReturnType<typeof import('@stripe-mirror/embedded-mongo').startEmbeddedMongo>>;
 
 /**
  * The fields both sides store for each object type of the lifecycle stream (the peer keeps one table per type with
@@ -76,7 +76,7 @@ export class InOrderMirror {
   private runs = 0;
 
   async documents(inOrder: readonly WebhookEvent[]): Promise<StoredDocument[]> {
-    const { startEmbeddedMongo } = await loadDist<typeof import('../../src/embedded-mongo/index.js')>('embedded-mongo/index.js');
+    const { startEmbeddedMongo } = await import('@stripe-mirror/embedded-mongo');
     const { applyStripeEvent } = await loadDist<typeof import('../../src/webhooks/index.js')>('webhooks/index.js');
     const { createStripeMirror } = await loadDist<typeof import('../../src/models/mirror.js')>('models/mirror.js');
     const mongo = await (this.mongo ??= startEmbeddedMongo());

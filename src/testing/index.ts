@@ -9,5 +9,5 @@ export type { DeliverOptions, DeliveryResult, SignOptions } from './signing.js';
 export { loadScenario, makeEvent } from './events.js';
 export type { MakeEventOptions, StripeEventType } from './events.js';
 export { TestingKitError } from './errors.js';
-export { startEmbeddedMongo } from '../embedded-mongo/index.js';
-export type { EmbeddedMongo, EmbeddedMongoOptions } from '../embedded-mongo/index.js';
+export { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
+export type { EmbeddedMongo, EmbeddedMongoOptions } from '@stripe-mirror/embedded-mongo';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 
 export interface TestDatabase {
   uri: string;

@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import type Stripe from 'stripe';
 import { expect } from '../support/chai.js';
 import { testMongoUri } from '../support/setup.js';
-import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { EventLogUnavailableError, WebhookRejectedError } from '../../src/webhooks/index.js';
 import { EventLog, type ClaimResult } from '../../src/webhooks/event-log.js';

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { expect } from '../support/chai.js';
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { startEmbeddedMongo, type EmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { deliver, deliverUntilAccepted, scenarioEvents, SECRET, startWebhookServer, type WebhookServer } from './support.js';

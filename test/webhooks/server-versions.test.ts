@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import type Stripe from 'stripe';
 import { expect } from '../support/chai.js';
-import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror } from '../../src/models/mirror.js';
 import { applyStripeEvent, createWebhookHandler } from '../../src/webhooks/index.js';
 import { buildLifecycleStream } from '../../bench/harness/lifecycle-stream.js';

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
 import { expect } from '../support/chai.js';
-import { startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror } from '../../src/models/mirror.js';
 import { createWebhookHandler, EventLogUnavailableError, WebhookRejectedError, type WebhookHandler } from '../../src/webhooks/index.js';
 import { storageFailure } from '../../src/webhooks/unstorable.js';

@@ -1,4 +1,20 @@
-import { StripeMirrorError } from '../errors.js';
+/**
+ * Base class of the errors the embedded server raises, with a stable `code`. None reaches a client as an exception:
+ * the server answers each as a MongoDB error reply, which the driver raises as its own `MongoServerError`.
+ *
+ * ```ts
+ * catch (error) { if (error instanceof EmbeddedMongoError) log(error.code, error.message); }
+ * ```
+ */
+export class EmbeddedMongoError extends Error {
+  readonly code: 'embedded_mongo_command_failed';
+
+  constructor(code: 'embedded_mongo_command_failed', message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
 
 /** MongoDB's numeric error codes used by the embedded server, with their `codeName`s. */
 export const MongoErrorCodes = {
@@ -40,7 +56,7 @@ export type MongoErrorName = keyof typeof MongoErrorCodes;
  * throw new MongoCommandError('CommandNotFound', `no such command: '${name}'`);
  * ```
  */
-export class MongoCommandError extends StripeMirrorError {
+export class MongoCommandError extends EmbeddedMongoError {
   readonly mongoCode: number;
   readonly codeName: string;
   readonly extra: Record<string, unknown>;

@@ -2,6 +2,7 @@ import { WireServer } from './server.js';
 import { DEFAULT_SERVER_VERSION, type ServerVersion } from './server-version.js';
 
 export type { ServerVersion } from './server-version.js';
+export { DEFAULT_SERVER_VERSION, isServerVersion } from './server-version.js';
 
 /**
  * An in-process MongoDB-compatible server for tests, demos and offline development (not production): the official

@@ -1,5 +1,5 @@
 import { Decimal128, Long } from 'mongodb';
-import { expect } from '../support/chai.js';
+import { expect } from './support/chai.js';
 import { useTestDatabase } from './database.js';
 
 describe('embedded MongoDB conformance: aggregation', () => {

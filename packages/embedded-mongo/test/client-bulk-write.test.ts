@@ -1,8 +1,8 @@
 import { BSON, Binary, type ClientBulkWriteModel, type Document, Long, MongoClient, MongoClientBulkWriteError, MongoServerError } from 'mongodb';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../src/index.js';
 import mongoose from 'mongoose';
-import { testMongoUri } from '../support/setup.js';
-import { expect } from '../support/chai.js';
+import { testMongoUri } from './support/setup.js';
+import { expect } from './support/chai.js';
 import { useTestDatabase } from './database.js';
 import { RawConnection } from './raw-connection.js';
 

@@ -1,7 +1,7 @@
 import { Decimal128, Double, Long, ObjectId } from 'bson';
-import { compareValues, keyString, valuesEqual } from '../../src/embedded-mongo/compare.js';
-import { addNumbers, multiplyNumbers } from '../../src/embedded-mongo/numeric.js';
-import { expect } from '../support/chai.js';
+import { compareValues, keyString, valuesEqual } from '../src/compare.js';
+import { addNumbers, multiplyNumbers } from '../src/numeric.js';
+import { expect } from './support/chai.js';
 
 describe('embedded-mongo compare.ts', () => {
   it('compares int64 beyond 2^53 exactly against doubles', () => {

@@ -1,5 +1,5 @@
 import { MongoServerError } from 'mongodb';
-import { expect } from '../support/chai.js';
+import { expect } from './support/chai.js';
 import { useTestDatabase } from './database.js';
 
 interface Item {

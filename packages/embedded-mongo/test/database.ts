@@ -1,5 +1,5 @@
 import { type Db, MongoClient } from 'mongodb';
-import { testMongoUri } from '../support/setup.js';
+import { testMongoUri } from './support/setup.js';
 
 /**
  * A dedicated database for one conformance test file on the run's test server (embedded, mongodb-memory-server or

@@ -1,6 +1,6 @@
 import mongoose from 'mongoose';
-import { expect } from '../support/chai.js';
-import { testMongoUri } from '../support/setup.js';
+import { expect } from './support/chai.js';
+import { testMongoUri } from './support/setup.js';
 
 interface AuthorFields {
   name: string;

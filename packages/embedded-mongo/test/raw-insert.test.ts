@@ -1,10 +1,10 @@
 import { BSON, Binary, Decimal128, type Document, Double, Int32, Long, MaxKey, MinKey, MongoClient, ObjectId, Timestamp } from 'mongodb';
-import { keyString } from '../../src/embedded-mongo/compare.js';
-import { RawDocument, storableId } from '../../src/embedded-mongo/raw-document.js';
-import { WireServer } from '../../src/embedded-mongo/server.js';
-import { DocumentMap } from '../../src/embedded-mongo/storage.js';
-import { parseMessage } from '../../src/embedded-mongo/wire.js';
-import { expect } from '../support/chai.js';
+import { keyString } from '../src/compare.js';
+import { RawDocument, storableId } from '../src/raw-document.js';
+import { WireServer } from '../src/server.js';
+import { DocumentMap } from '../src/storage.js';
+import { parseMessage } from '../src/wire.js';
+import { expect } from './support/chai.js';
 import { RawConnection } from './raw-connection.js';
 
 /** Decodes replies keeping every BSON type as sent (Int32, Double, Long, BSONRegExp stay objects). */

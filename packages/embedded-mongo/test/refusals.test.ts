@@ -1,6 +1,6 @@
 import { MongoClient, MongoServerError } from 'mongodb';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { expect } from '../support/chai.js';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 describe('embedded MongoDB: unsupported features fail clearly', () => {
   let mongo: EmbeddedMongo;

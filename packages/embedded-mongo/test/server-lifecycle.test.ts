@@ -5,8 +5,8 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { MongoClient } from 'mongodb';
 import mongoose from 'mongoose';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { expect } from '../support/chai.js';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 async function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -132,7 +132,7 @@ describe('startEmbeddedMongo()', () => {
   });
 
   it('runs as its own process (standalone.ts) and stops on SIGTERM', async () => {
-    const entry = fileURLToPath(new URL('../../src/embedded-mongo/standalone.ts', import.meta.url));
+    const entry = fileURLToPath(new URL('../src/standalone.ts', import.meta.url));
     const child = spawn(process.execPath, ['--import', 'tsx', entry], { stdio: ['ignore', 'pipe', 'inherit'] });
     const exited = once(child, 'exit');
     try {

@@ -1,7 +1,7 @@
 import { BSON, type Document, ObjectId } from 'mongodb';
 import mongoose from 'mongoose';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { expect } from '../support/chai.js';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../src/index.js';
+import { expect } from './support/chai.js';
 import { RawConnection } from './raw-connection.js';
 
 const FLAG_MORE_TO_COME = 2;

@@ -1,4 +1,4 @@
-import { expect } from '../support/chai.js';
+import { expect } from './support/chai.js';
 import { useTestDatabase } from './database.js';
 
 describe('embedded MongoDB conformance: transactions', () => {

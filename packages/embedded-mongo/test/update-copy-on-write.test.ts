@@ -1,5 +1,5 @@
 import { type Document, MongoServerError } from 'mongodb';
-import { expect } from '../support/chai.js';
+import { expect } from './support/chai.js';
 import { useTestDatabase } from './database.js';
 
 /** Numeric ids; any other field, dotted update paths included. */

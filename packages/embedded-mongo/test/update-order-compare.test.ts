@@ -1,5 +1,5 @@
-import { expect } from '../support/chai.js';
-import { compareComponents, orderedEntries } from '../../src/embedded-mongo/update-order.js';
+import { expect } from './support/chai.js';
+import { compareComponents, orderedEntries } from '../src/update-order.js';
 
 /**
  * The comparison itself, for the cases a JavaScript document cannot show (integer-like keys always enumerate first

@@ -1,6 +1,6 @@
 import { BSON, Binary, type Document, Long, MongoClient } from 'mongodb';
-import { type EmbeddedMongo, startEmbeddedMongo } from '../../src/embedded-mongo/index.js';
-import { expect } from '../support/chai.js';
+import { type EmbeddedMongo, startEmbeddedMongo } from '../src/index.js';
+import { expect } from './support/chai.js';
 import { RawConnection } from './raw-connection.js';
 
 function msgBody(frame: Buffer): Document {

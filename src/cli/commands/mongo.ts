@@ -1,12 +1,13 @@
-import { startEmbeddedMongo } from '../../embedded-mongo/index.js';
-import { DEFAULT_SERVER_VERSION, type ServerVersion, isServerVersion } from '../../embedded-mongo/server-version.js';
+import type * as EmbeddedMongoPackage from '@stripe-mirror/embedded-mongo';
 import { CliUsageError } from '../errors.js';
 import { parseCommandArgs, parsePort, type Command } from '../command.js';
+import { loadEmbeddedMongo } from '../side-packages.js';
 import { waitForShutdownSignal } from '../signals.js';
 
 /**
- * `stripe-mirror mongo`: the embedded MongoDB-compatible server, for tests, demos and offline development. The first
- * line on stdout is the connection URI (scripts read it); it serves until SIGINT/SIGTERM.
+ * `stripe-mirror mongo`: the embedded MongoDB-compatible server (package `@stripe-mirror/embedded-mongo`, loaded when
+ * the command runs), for tests, demos and offline development. The first line on stdout is the connection URI
+ * (scripts read it); it serves until SIGINT/SIGTERM.
  */
 export const mongoCommand: Command = {
   name: 'mongo',
@@ -25,9 +26,10 @@ export const mongoCommand: Command = {
     });
     const port = parsePort('mongo', '--port', values.port, 27017);
     const host = values.host ?? '127.0.0.1';
-    const serverVersion = serverVersionFlag(values['server-version']);
+    const embedded = await loadEmbeddedMongo('`stripe-mirror mongo`');
+    const serverVersion = serverVersionFlag(embedded, values['server-version']);
     const shutdown = waitForShutdownSignal();
-    const server = await startEmbeddedMongo({ port, host, serverVersion });
+    const server = await embedded.startEmbeddedMongo({ port, host, serverVersion });
     io.stdout.write(`${server.uri}\n`);
     io.stderr.write('embedded MongoDB is serving; press Ctrl-C to stop\n');
     await shutdown;
@@ -36,8 +38,8 @@ export const mongoCommand: Command = {
   },
 };
 
-function serverVersionFlag(value: string | undefined): ServerVersion {
-  if (value === undefined) return DEFAULT_SERVER_VERSION;
-  if (!isServerVersion(value)) throw new CliUsageError(`--server-version must be 7.0 or 8.0, got '${value}'`, 'mongo');
+function serverVersionFlag(embedded: typeof EmbeddedMongoPackage, value: string | undefined): EmbeddedMongoPackage.ServerVersion {
+  if (value === undefined) return embedded.DEFAULT_SERVER_VERSION;
+  if (!embedded.isServerVersion(value)) throw new CliUsageError(`--server-version must be 7.0 or 8.0, got '${value}'`, 'mongo');
   return value;
 }

@@ -1,4 +1,4 @@
-import { startEmbeddedMongo, type EmbeddedMongo } from '../../embedded-mongo/index.js';
+import type { EmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror } from '../../models/mirror.js';
 import type { WebhookLogger } from '../../webhooks/index.js';
 import { parseCommandArgs, parsePort, type CliIO, type Command } from '../command.js';
@@ -6,6 +6,7 @@ import { loadConfigFile, resolveSetting, resolveWebhookSecrets } from '../config
 import { connectMongo } from '../connect.js';
 import { CliUsageError } from '../errors.js';
 import { redactMongoUri } from '../secrets.js';
+import { loadEmbeddedMongo } from '../side-packages.js';
 import { waitForShutdownSignal } from '../signals.js';
 import { startWebhookServer } from '../webhook-server.js';
 
@@ -49,7 +50,7 @@ export const serveCommand: Command = {
     const shutdown = waitForShutdownSignal();
     let embedded: EmbeddedMongo | undefined;
     try {
-      const uri = mongoUri ?? (embedded = await startEmbeddedMongo()).uri;
+      const uri = mongoUri ?? (embedded = await (await loadEmbeddedMongo('`stripe-mirror serve` without --mongo or MONGODB_URI')).startEmbeddedMongo()).uri;
       const connection = await connectMongo(uri);
       try {
         const mirror = createStripeMirror({ connection });

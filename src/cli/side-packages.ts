@@ -1,0 +1,29 @@
+import type * as EmbeddedMongoPackage from '@stripe-mirror/embedded-mongo';
+import { CliFailure } from './errors.js';
+
+/**
+ * The embedded MongoDB server, loaded only by the commands that start one (`mongo`, `demo`, `serve` without a URI):
+ * it is a separate package (`@stripe-mirror/embedded-mongo`, an optional peer), so an app that installs stripe-mirror
+ * alone runs every other command without it and gets one line saying what to install when it asks for it.
+ *
+ * ```ts
+ * const { startEmbeddedMongo } = await loadEmbeddedMongo('`stripe-mirror mongo`');
+ * ```
+ */
+export function loadEmbeddedMongo(neededBy: string): Promise<typeof EmbeddedMongoPackage> {
+  return loadSidePackage('@stripe-mirror/embedded-mongo', neededBy, () => import('@stripe-mirror/embedded-mongo'));
+}
+
+async function loadSidePackage<T>(name: string, neededBy: string, load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (err) {
+    if (!isMissingPackage(err, name)) throw err;
+    throw new CliFailure('cli_package_missing', `${neededBy} needs ${name}, which is not installed: npm install --save-dev ${name}`, { cause: err });
+  }
+}
+
+/** Node's "Cannot find package 'name'" (not a module missing inside an installed package, which is a real fault). */
+function isMissingPackage(err: unknown, name: string): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND' && err.message.includes(`'${name}'`);
+}

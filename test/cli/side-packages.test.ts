@@ -1,0 +1,46 @@
+import { withDatabase } from '../support/database.js';
+import { expect } from '../support/chai.js';
+import { testMongoUri } from '../support/setup.js';
+import { runCli, startCli } from './support/cli.js';
+
+/**
+ * `NODE_OPTIONS` for a CLI process in which `@stripe-mirror/embedded-mongo` is not installed, as in an app that
+ * installed stripe-mirror alone: a resolve hook answers that package the way Node answers a missing one.
+ */
+function withoutEmbeddedMongo(): Record<string, string> {
+  const hook = `export async function resolve(specifier, context, next) {
+    if (specifier === '@stripe-mirror/embedded-mongo') {
+      throw Object.assign(new Error("Cannot find package '@stripe-mirror/embedded-mongo'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    }
+    return next(specifier, context);
+  }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  return { NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(register)}` };
+}
+
+describe('stripe-mirror without its side packages', () => {
+  it("'mongo' exits 1 naming the package to install", async () => {
+    const result = await runCli(['mongo', '--port', '0'], { env: withoutEmbeddedMongo() });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include(
+      '`stripe-mirror mongo` needs @stripe-mirror/embedded-mongo, which is not installed: npm install --save-dev @stripe-mirror/embedded-mongo',
+    );
+  });
+
+  it("'serve' without a URI exits 1 naming the package, and serves with --mongo", async () => {
+    const env = withoutEmbeddedMongo();
+    const missing = await runCli(['serve', '--port', '0', '--webhook-secret', 'whsec_test'], { env });
+    expect(missing.code).to.equal(1);
+    expect(missing.stderr).to.include('`stripe-mirror serve` without --mongo or MONGODB_URI needs @stripe-mirror/embedded-mongo');
+
+    const uri = withDatabase(testMongoUri(), 'side_packages_serve');
+    const cli = startCli(['serve', '--mongo', uri, '--port', '0', '--webhook-secret', 'whsec_test'], { env });
+    try {
+      const line = await cli.waitForLine(/^listening on http:\/\//);
+      const health = await fetch(`${/(http:\/\/\S+)/.exec(line)?.[1] ?? ''}/healthz`);
+      expect(health.status).to.equal(200);
+    } finally {
+      await cli.stop();
+    }
+  });
+});
