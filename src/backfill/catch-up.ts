@@ -84,14 +84,14 @@ export async function catchUpEvents(options: CatchUpOptions): Promise<CatchUpRep
   }
   const store = new CheckpointStore(options.mirror.connection);
   const saved = await store.catchUpPosition(account);
-  const origin = saved ? checkpointOrigin(saved) : await firstOrigin(options, store, lookback);
-  if (!origin) {
-    options.onWarning?.(
-      `catch-up${accountLabel(account)}: the mirror has processed no event yet and no backfill ran, so there is nothing to catch up from; a backfill brings it up to date`,
-    );
-    return { account, applied: 0, skipped: 0, after: null, gapTooOld: false };
-  }
   const oldestKept = Math.floor(Date.now() / 1000) - EVENT_RETENTION_SECONDS;
+  const first = saved ? undefined : await firstOrigin(options, store, lookback);
+  const origin = saved ? checkpointOrigin(saved) : (first ?? retentionOrigin(oldestKept));
+  if (!saved && !first) {
+    options.onWarning?.(
+      `catch-up${accountLabel(account)}: the mirror has processed no event yet and no backfill ran, so it lists every event Stripe still keeps (the last 30 days); objects no event of those days touched need a backfill`,
+    );
+  }
   const gapTooOld = origin.since < oldestKept;
   if (gapTooOld) {
     options.onWarning?.(
@@ -106,6 +106,11 @@ export async function catchUpEvents(options: CatchUpOptions): Promise<CatchUpRep
   return { account, applied: walk.applied, skipped: walk.skipped, after: start, gapTooOld };
 }
 
+/** An empty mirror (no event, no backfill) recovers from the oldest event Stripe still keeps. */
+function retentionOrigin(oldestKept: number): Origin {
+  return { position: { id: null, created: oldestKept }, since: oldestKept, label: "Stripe's 30-day event retention window" };
+}
+
 function checkpointOrigin(saved: EventPosition): Origin {
   return { position: saved, since: saved.created, label: `the last catch-up checkpoint (${describe(saved)})` };
 }
@@ -113,7 +118,7 @@ function checkpointOrigin(saved: EventPosition): Origin {
 /**
  * A first catch-up lists from the look-back before the newest point the mirror is known to reflect: its newest
  * processed event, or, on a mirror only backfilled, the start of the backfill (its lists hold what existed then, and
- * an event older than what they wrote is a stale no-op). Null when neither exists.
+ * an event older than what they wrote is a stale no-op). Null when neither exists (the catch-up then lists Stripe's whole 30-day window).
  */
 async function firstOrigin(options: CatchUpOptions, store: CheckpointStore, lookback: number): Promise<Origin | null> {
   const last = await lastProcessedEvent(options.mirror, options.account);

@@ -119,14 +119,19 @@ describe('catchUpEvents()', () => {
     expect(warnings[0]).to.match(/older than the 30 days Stripe keeps events/);
   });
 
-  it('warns and applies nothing when the mirror has processed no event yet', async () => {
+  it("recovers every event of Stripe's 30-day window when the mirror has processed no event and no backfill ran", async () => {
+    const now = nowSeconds();
+    fake.insert([customerCreated('too_old', now - 31 * DAY), customerCreated('within_days', now - 20 * DAY)]);
     await fake.client().customers.create({ name: 'Unseen' });
     const warnings: string[] = [];
     const report = await catchUpEvents({
       mirror, stripe: fake.client(), bucket: new TokenBucket({ ratePerSecond: 1000 }), account: null, onWarning: (m) => warnings.push(m),
     });
-    expect(report.applied).to.equal(0);
-    expect(warnings[0]).to.match(/processed no event yet/);
+    expect(report).to.include({ applied: 2, gapTooOld: false });
+    expect(await stored('cus_within_days')).to.include({ name: 'within_days' });
+    expect(await stored('cus_too_old')).to.equal(null);
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.match(/processed no event yet.*last 30 days/);
   });
 
   it('recovers an older event that no webhook delivered, listing after the newest event before the look-back', async () => {
