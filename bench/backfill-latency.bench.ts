@@ -1,4 +1,3 @@
-import { loadDist } from './harness/dist.js';
 import { startDatabaseProcess, withDatabase } from './harness/stack.js';
 import { countStoredObjects, timedRun } from './harness/timed-run.js';
 
@@ -12,7 +11,7 @@ const LATENCY_MS = 50;
  * slices walked at once (`--slices 8 --concurrency 8`), same run, and their ratio. Latency, not CPU, bounds both.
  */
 export default async function backfillLatencyBench(): Promise<Record<string, number>> {
-  const { startFakeStripe } = await loadDist<typeof import('../src/testing/index.js')>('testing/index.js');
+  const { startFakeStripe } = await import('@stripe-mirror/testing');
   const fake = await startFakeStripe({ seed: 'none', latencyMs: LATENCY_MS });
   const db = await startDatabaseProcess();
   try {

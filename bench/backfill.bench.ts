@@ -1,4 +1,3 @@
-import { loadDist } from './harness/dist.js';
 import { profilingNodeArgs } from './harness/profiling.js';
 import { countStoredObjects, timedRun } from './harness/timed-run.js';
 import { startDatabaseProcess, withDatabase } from './harness/stack.js';
@@ -12,7 +11,7 @@ const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
  * speedup.
  */
 export default async function backfillBench(): Promise<Record<string, number>> {
-  const { startFakeStripe } = await loadDist<typeof import('../src/testing/index.js')>('testing/index.js');
+  const { startFakeStripe } = await import('@stripe-mirror/testing');
   const fake = await startFakeStripe({ seed: 'none' });
   const db = await startDatabaseProcess({ nodeArgs: profilingNodeArgs('mongo') });
   try {

@@ -65,10 +65,3 @@ export type StripeMirrorErrorCode = keyof typeof ERROR_CODES;
 export type ErrorCodeOf<ClassName extends string> = {
   [Code in StripeMirrorErrorCode]: (typeof ERROR_CODES)[Code]['class'] extends ClassName ? Code : never;
 }[StripeMirrorErrorCode];
-
-/**
- * The code of the testing kit's error (`TestingKitError`), which still extends `StripeMirrorError`. The kit documents
- * its own error, so it stays out of {@link ERROR_CODES} and the README table; `StripeMirrorError.code` includes it
- * because at run time such an error is a `StripeMirrorError` too.
- */
-export type SeparateProductErrorCode = 'testing_kit_misuse';

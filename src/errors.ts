@@ -1,9 +1,8 @@
-import type { SeparateProductErrorCode, StripeMirrorErrorCode } from './error-codes.js';
+import type { StripeMirrorErrorCode } from './error-codes.js';
 
 /**
  * Base class of every error stripe-mirror throws. `code` is stable across releases and typed as the union of the
- * codes in `ERROR_CODES` (and the testing kit's code, whose error extends this class),
- * so callers branch on it without matching messages and a misspelled code does not compile:
+ * codes in `ERROR_CODES`, so callers branch on it without matching messages and a misspelled code does not compile:
  *
  * ```ts
  * try { await Customer.retrieveFromStripe('cus_missing'); }
@@ -11,9 +10,9 @@ import type { SeparateProductErrorCode, StripeMirrorErrorCode } from './error-co
  * ```
  */
 export class StripeMirrorError extends Error {
-  readonly code: StripeMirrorErrorCode | SeparateProductErrorCode;
+  readonly code: StripeMirrorErrorCode;
 
-  constructor(code: StripeMirrorErrorCode | SeparateProductErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: StripeMirrorErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;

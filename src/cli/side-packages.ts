@@ -1,4 +1,5 @@
 import type * as EmbeddedMongoPackage from '@stripe-mirror/embedded-mongo';
+import type * as TestingPackage from '@stripe-mirror/testing';
 import { CliFailure } from './errors.js';
 
 /**
@@ -12,6 +13,18 @@ import { CliFailure } from './errors.js';
  */
 export function loadEmbeddedMongo(neededBy: string): Promise<typeof EmbeddedMongoPackage> {
   return loadSidePackage('@stripe-mirror/embedded-mongo', neededBy, () => import('@stripe-mirror/embedded-mongo'));
+}
+
+/**
+ * The testing kit (fake Stripe API, signed delivery, and the embedded MongoDB it re-exports), loaded only by `demo`:
+ * a separate package (`@stripe-mirror/testing`, an optional peer) for the same reason as {@link loadEmbeddedMongo}.
+ *
+ * ```ts
+ * const { startFakeStripe } = await loadTestingKit('`stripe-mirror demo`');
+ * ```
+ */
+export function loadTestingKit(neededBy: string): Promise<typeof TestingPackage> {
+  return loadSidePackage('@stripe-mirror/testing', neededBy, () => import('@stripe-mirror/testing'));
 }
 
 async function loadSidePackage<T>(name: string, neededBy: string, load: () => Promise<T>): Promise<T> {

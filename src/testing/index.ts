@@ -1,13 +1,10 @@
 /**
- * `stripe-mirror/testing`: what tests of an app using stripe-mirror need, and what this project's own tests use — a
- * fake Stripe API for the real SDK, webhook signing and delivery, event builders and the embedded MongoDB server.
+ * `stripe-mirror/testing`: the testing kit under the library's name, for apps that import it from here. The kit is
+ * its own package, `@stripe-mirror/testing` (an optional peer: `npm install --save-dev @stripe-mirror/testing`),
+ * loaded only when an app imports this subpath, so the library itself never depends on it.
+ *
+ * ```ts
+ * import { startFakeStripe, startEmbeddedMongo } from 'stripe-mirror/testing';
+ * ```
  */
-export { startFakeStripe } from './fake-stripe/index.js';
-export type { AccountOption, FailRule, FakeStripe, FakeStripeObject, FakeStripeOptions, GeneratedType, InsertableObject, RecordedRequest } from './fake-stripe/index.js';
-export { deliverWebhook, signWebhookPayload } from './signing.js';
-export type { DeliverOptions, DeliveryResult, SignOptions } from './signing.js';
-export { loadScenario, makeEvent } from './events.js';
-export type { MakeEventOptions, StripeEventType } from './events.js';
-export { TestingKitError } from './errors.js';
-export { startEmbeddedMongo } from '@stripe-mirror/embedded-mongo';
-export type { EmbeddedMongo, EmbeddedMongoOptions } from '@stripe-mirror/embedded-mongo';
+export * from '@stripe-mirror/testing';

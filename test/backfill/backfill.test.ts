@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { backfill, BackfillOptionsError, CHECKPOINT_COLLECTION, type BackfillProgress } from '../../src/backfill/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
-import type { FakeStripe } from '../../src/testing/index.js';
+import type { FakeStripe } from '@stripe-mirror/testing';
 import { expect } from '../support/chai.js';
 import { countCustomers, fakeStripeMirror, interruptedCustomerBackfill, listQueries } from './helpers.js';
 import { testMongoUri } from '../support/setup.js';

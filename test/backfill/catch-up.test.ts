@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import mongoose from 'mongoose';
 import { backfill, catchUpEvents, CHECKPOINT_COLLECTION, CheckpointStore, TokenBucket, type CatchUpOptions } from '../../src/backfill/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
-import { makeEvent, signWebhookPayload, startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { makeEvent, signWebhookPayload, startFakeStripe, type FakeStripe } from '@stripe-mirror/testing';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { expect } from '../support/chai.js';
 

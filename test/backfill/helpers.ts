@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { backfill, type BackfillOptions } from '../../src/backfill/index.js';
 import { createStripeMirror, type StripeMirror } from '../../src/models/mirror.js';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { startFakeStripe, type FakeStripe } from '@stripe-mirror/testing';
 import { expect } from '../support/chai.js';
 
 /** Query of every GET the fake received on `path`, in order. */

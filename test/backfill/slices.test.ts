@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import { backfill, CHECKPOINT_COLLECTION, type Checkpoint } from '../../src/backfill/index.js';
 import { cutSlices, findOldest } from '../../src/backfill/slices.js';
 import type { StripeMirror } from '../../src/models/mirror.js';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { startFakeStripe, type FakeStripe } from '@stripe-mirror/testing';
 import { expect } from '../support/chai.js';
 import { countCustomers, fakeStripeMirror, interruptedCustomerBackfill, listQueries } from './helpers.js';
 

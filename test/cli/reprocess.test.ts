@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
 import { createStripeMirror } from '../../src/models/mirror.js';
-import { signWebhookPayload } from '../../src/testing/index.js';
+import { signWebhookPayload } from '@stripe-mirror/testing';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
 import { expect } from '../support/chai.js';
 import { withDatabase } from '../support/database.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import mongoose from 'mongoose';
-import { deliverWebhook } from '../../src/testing/index.js';
+import { deliverWebhook } from '@stripe-mirror/testing';
 import { expect } from '../support/chai.js';
 import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';

@@ -4,13 +4,13 @@ import { testMongoUri } from '../support/setup.js';
 import { runCli, startCli } from './support/cli.js';
 
 /**
- * `NODE_OPTIONS` for a CLI process in which `@stripe-mirror/embedded-mongo` is not installed, as in an app that
- * installed stripe-mirror alone: a resolve hook answers that package the way Node answers a missing one.
+ * `NODE_OPTIONS` for a CLI process in which the package `name` is not installed, as in an app that installed
+ * stripe-mirror alone: a resolve hook answers that package the way Node answers a missing one.
  */
-function withoutEmbeddedMongo(): Record<string, string> {
+function without(name: string): Record<string, string> {
   const hook = `export async function resolve(specifier, context, next) {
-    if (specifier === '@stripe-mirror/embedded-mongo') {
-      throw Object.assign(new Error("Cannot find package '@stripe-mirror/embedded-mongo'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    if (specifier === ${JSON.stringify(name)}) {
+      throw Object.assign(new Error(${JSON.stringify(`Cannot find package '${name}'`)}), { code: 'ERR_MODULE_NOT_FOUND' });
     }
     return next(specifier, context);
   }`;
@@ -20,15 +20,23 @@ function withoutEmbeddedMongo(): Record<string, string> {
 
 describe('stripe-mirror without its side packages', () => {
   it("'mongo' exits 1 naming the package to install", async () => {
-    const result = await runCli(['mongo', '--port', '0'], { env: withoutEmbeddedMongo() });
+    const result = await runCli(['mongo', '--port', '0'], { env: without('@stripe-mirror/embedded-mongo') });
     expect(result.code).to.equal(1);
     expect(result.stderr).to.include(
       '`stripe-mirror mongo` needs @stripe-mirror/embedded-mongo, which is not installed: npm install --save-dev @stripe-mirror/embedded-mongo',
     );
   });
 
+  it("'demo' exits 1 naming the testing kit to install", async () => {
+    const result = await runCli(['demo'], { env: without('@stripe-mirror/testing') });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include(
+      '`stripe-mirror demo` needs @stripe-mirror/testing, which is not installed: npm install --save-dev @stripe-mirror/testing',
+    );
+  });
+
   it("'serve' without a URI exits 1 naming the package, and serves with --mongo", async () => {
-    const env = withoutEmbeddedMongo();
+    const env = without('@stripe-mirror/embedded-mongo');
     const missing = await runCli(['serve', '--port', '0', '--webhook-secret', 'whsec_test'], { env });
     expect(missing.code).to.equal(1);
     expect(missing.stderr).to.include('`stripe-mirror serve` without --mongo or MONGODB_URI needs @stripe-mirror/embedded-mongo');

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { startFakeStripe, type FakeStripe } from '@stripe-mirror/testing';
 import { expect } from '../support/chai.js';
 import { withDatabase } from '../support/database.js';
 import { testMongoUri } from '../support/setup.js';

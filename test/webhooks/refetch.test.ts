@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
 import { expect } from '../support/chai.js';
 import { createStripeMirror } from '../../src/models/mirror.js';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
+import { startFakeStripe, type FakeStripe } from '@stripe-mirror/testing';
 import { createWebhookHandler, type RefetchPolicy } from '../../src/webhooks/index.js';
 import { collection, deliver, fixtureEvents, SECRET, startWebhookServer, withId, type FixtureEvent } from './support.js';
 

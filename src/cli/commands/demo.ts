@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { backfill } from '../../backfill/index.js';
 import { createStripeMirror } from '../../models/mirror.js';
-import { startEmbeddedMongo, startFakeStripe } from '../../testing/index.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { connectMongo } from '../connect.js';
 import { deliverSigned, runLifecycle } from '../demo/lifecycle.js';
 import { renderMirror } from '../demo/mirror-table.js';
 import { createProgressView } from '../progress-view.js';
+import { loadTestingKit } from '../side-packages.js';
 import { startWebhookServer } from '../webhook-server.js';
 
 /** The object types the fake Stripe API serves, so the demo's backfill shows data instead of skipped endpoints. */
@@ -19,7 +19,8 @@ const DEMO_TYPES = [
  * `stripe-mirror demo`: everything on this machine, nothing configured, nothing leaves it. Starts the embedded
  * MongoDB and the fake Stripe API (seeded with a small realistic account), backfills it with progress, serves the
  * webhook endpoint, plays a customer lifecycle through the API and delivers its events signed over HTTP, then prints
- * the mirror and stops everything.
+ * the mirror and stops everything. The testing kit (`@stripe-mirror/testing`, which brings the embedded MongoDB) is
+ * loaded when the command runs, so the CLI works without it for every other command.
  */
 export const demoCommand: Command = {
   name: 'demo',
@@ -31,8 +32,9 @@ export const demoCommand: Command = {
     const out = (line: string): void => void io.stdout.write(`${line}\n`);
     const started = Date.now();
     out('stripe-mirror demo: a local MongoDB and a fake Stripe API; nothing leaves this machine.\n');
-    const mongo = await startEmbeddedMongo();
-    const fake = await startFakeStripe({ seed: 'realistic' });
+    const kit = await loadTestingKit('`stripe-mirror demo`');
+    const mongo = await kit.startEmbeddedMongo();
+    const fake = await kit.startFakeStripe({ seed: 'realistic' });
     const connection = await connectMongo(mongo.uri);
     try {
       out(`1. embedded MongoDB at ${mongo.uri}`);
@@ -57,7 +59,7 @@ export const demoCommand: Command = {
         const life = await runLifecycle(fake);
         out(`   customer ${life.customer} -> payment method ${life.paymentMethod} -> subscription ${life.subscription}`);
         out(`   -> invoice ${life.invoice} paid -> charge ${life.charge} -> refund ${life.refund} -> cancellation`);
-        const accepted = await deliverSigned(server.webhookUrl, life.events, secret);
+        const accepted = await deliverSigned(kit.deliverWebhook, server.webhookUrl, life.events, secret);
         out(`   delivered ${life.events.length} signed events over HTTP: ${accepted} accepted`);
       } finally {
         await server.stop();

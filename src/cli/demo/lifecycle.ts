@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { deliverWebhook, type FakeStripe } from '../../testing/index.js';
+import type { deliverWebhook, FakeStripe } from '@stripe-mirror/testing';
 import { CliFailure } from '../errors.js';
 
 /** What the demo lifecycle created, for the narration. */
@@ -50,16 +50,22 @@ export async function runLifecycle(fake: FakeStripe): Promise<Lifecycle> {
 
 /**
  * Delivers each event to the webhook URL as Stripe would (exact JSON, a valid `Stripe-Signature`), in order, and
- * returns how many were accepted (2xx).
+ * returns how many were accepted (2xx). `deliver` is the testing kit's `deliverWebhook`, which the demo loads when it
+ * runs.
  *
  * ```ts
- * const accepted = await deliverSigned(server.webhookUrl, events, 'whsec_demo');
+ * const accepted = await deliverSigned(kit.deliverWebhook, server.webhookUrl, events, 'whsec_demo');
  * ```
  */
-export async function deliverSigned(url: string, events: readonly Stripe.Event[], secret: string): Promise<number> {
+export async function deliverSigned(
+  deliver: typeof deliverWebhook,
+  url: string,
+  events: readonly Stripe.Event[],
+  secret: string,
+): Promise<number> {
   let accepted = 0;
   for (const event of events) {
-    const { status } = await deliverWebhook(url, event, { secret });
+    const { status } = await deliver(url, event, { secret });
     if (status >= 200 && status < 300) accepted += 1;
   }
   return accepted;

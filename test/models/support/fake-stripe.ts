@@ -1,5 +1,5 @@
 import { configureStripeMirror } from '../../../src/models/index.js';
-import { startFakeStripe, type FakeStripe, type FakeStripeOptions } from '../../../src/testing/fake-stripe/index.js';
+import { startFakeStripe, type FakeStripe, type FakeStripeOptions } from '@stripe-mirror/testing';
 
 /**
  * Starts a fresh fake Stripe API for each test of a describe block and makes it the default mirror's client.

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { startFakeStripe, TestingKitError, type FakeStripe, type InsertableObject } from '../../src/testing/index.js';
-import { expect } from '../support/chai.js';
+import { startFakeStripe, TestingKitError, type FakeStripe, type InsertableObject } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 describe('fake Stripe Connect scoping, events and direct access', () => {
   let fake: FakeStripe;

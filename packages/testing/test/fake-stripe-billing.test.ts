@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
-import { expect } from '../support/chai.js';
+import { startFakeStripe, type FakeStripe } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 describe('fake Stripe billing: subscriptions and invoices', () => {
   let fake: FakeStripe;

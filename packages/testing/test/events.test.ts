@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { loadScenario, makeEvent, TestingKitError } from '../../src/testing/index.js';
-import { expect } from '../support/chai.js';
+import { loadScenario, makeEvent, TestingKitError } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 describe('makeEvent()', () => {
   it('wraps an object in an event shaped like Stripe webhooks', () => {

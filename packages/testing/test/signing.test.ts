@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
-import { deliverWebhook, makeEvent, signWebhookPayload } from '../../src/testing/index.js';
-import { expect } from '../support/chai.js';
+import { deliverWebhook, makeEvent, signWebhookPayload } from '../src/index.js';
+import { expect } from './support/chai.js';
 
 const SECRET = 'whsec_test_secret';
 const stripe = new Stripe('sk_test_verify_only');

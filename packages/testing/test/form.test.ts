@@ -1,5 +1,5 @@
-import { parseForm } from '../../src/testing/fake-stripe/form.js';
-import { expect } from '../support/chai.js';
+import { parseForm } from '../src/fake-stripe/form.js';
+import { expect } from './support/chai.js';
 
 describe('parseForm()', () => {
   it('nests bracketed keys', () => {

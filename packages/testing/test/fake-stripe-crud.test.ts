@@ -1,7 +1,7 @@
 import Stripe from 'stripe';
-import { startFakeStripe, type FakeStripe } from '../../src/testing/index.js';
-import samples from '../../src/testing/fake-stripe/fixtures/stripe-openapi-samples.json' with { type: 'json' };
-import { expect } from '../support/chai.js';
+import { startFakeStripe, type FakeStripe } from '../src/index.js';
+import samples from '../src/fake-stripe/fixtures/stripe-openapi-samples.json' with { type: 'json' };
+import { expect } from './support/chai.js';
 
 describe('startFakeStripe() CRUD through the real SDK', () => {
   let fake: FakeStripe;
