@@ -4,3 +4,4 @@ export * from './models/index.js';
 export * from './sync/index.js';
 export * from './webhooks/index.js';
 export * from './backfill/index.js';
+export * from './metrics/index.js';

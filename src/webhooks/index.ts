@@ -14,6 +14,9 @@ export type { AnyEventHook, EventHook, HookContext, StripeEventType } from './ho
 export type { EventWorker, WorkerOptions } from './worker.js';
 export type { EventSource, EventStatus } from './event-log.js';
 export type { WebhookMetrics } from './metrics.js';
+export { WEBHOOK_CHANNELS } from './channels.js';
+export type { SettledStatus, WebhookReceivedMessage, WebhookSettledMessage } from './channels.js';
+export type { EventObserver, ObservedEvents } from './observer.js';
 export { silentLogger } from './options.js';
 export type { RefetchPolicy, ResolvedWebhookOptions, WebhookLogger, WebhookOptions } from './options.js';
 export { scrubSecrets } from './scrub.js';

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { defaultMirror, type StripeMirror } from '../models/mirror.js';
 import { WebhookOptionsError } from './errors.js';
+import { adaptLogger } from './logger.js';
 
 /** Where the pipeline reports what it did. Never receives secrets, signatures or request bodies. */
 export interface WebhookLogger {
@@ -36,7 +37,7 @@ export interface WebhookOptions {
   refetch?: RefetchPolicy;
   /** The models written to. Default `defaultMirror()` (mongoose's default connection). */
   mirror?: StripeMirror;
-  /** Default: a silent logger. */
+  /** console, winston or pino as they are (pino's fields-first calls are detected), or `{ info, warn, error }`. Default: silent. */
   logger?: WebhookLogger;
   /** How long a claim on an event lasts before another process may take it over, in ms. Default 60 000. */
   leaseMs?: number;
@@ -93,7 +94,7 @@ export function resolveProcessingOptions(options: Omit<WebhookOptions, 'secrets'
   return {
     refetch: options.refetch ?? false,
     mirror: options.mirror ?? defaultMirror(),
-    logger: options.logger ?? silentLogger,
+    logger: options.logger ? adaptLogger(options.logger) : silentLogger,
     leaseMs: nonNegative('leaseMs', options.leaseMs ?? 60_000),
     maxAttempts,
     backoffBaseMs: nonNegative('backoffBaseMs', options.backoffBaseMs ?? 1_000),
