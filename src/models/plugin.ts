@@ -103,10 +103,9 @@ function rootId(data: StripeObjectLike): string {
   return data.id;
 }
 
-/** The document a planned upsert wrote: its `$set` with `_mirror.*` paths folded back into `_mirror`. */
+/** The document a planned write stored: its fields with `_mirror.*` paths folded back into `_mirror`. */
 function writtenDocument(write: PlannedWrite): Record<string, unknown> {
-  const set: unknown = write.update.$set;
-  if (typeof set !== 'object' || set === null) throw new InvalidStripeObjectError(`no fields planned for ${write.id}`);
+  const { set } = write;
   const document: Record<string, unknown> = { _id: write.id };
   const mirror: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(set)) {

@@ -1,7 +1,7 @@
 import type { Document } from 'mongodb';
 import { SyncInputError } from './errors.js';
 import { extractDocuments } from './extract.js';
-import { conditionalUpdate, type Guard } from './conditional.js';
+import { conditionalUpdate, replacementUpdate, type Guard } from './conditional.js';
 import { rankOf } from './rank.js';
 import type { PlainObject, SyncContext, SyncEngineOptions } from './types.js';
 
@@ -10,7 +10,10 @@ export interface PlannedWrite {
   readonly id: string;
   readonly tombstone: boolean;
   readonly filter: Document;
-  readonly update: Document;
+  /** `{ $set }` for a tombstone (merged over what is stored), else the replacement pipeline of `replacementUpdate`. */
+  readonly update: Document | Document[];
+  /** What the write stores: the Stripe fields, `stripeAccount` and the `_mirror.*` paths (as `$set` paths). */
+  readonly set: PlainObject;
   /**
    * The same write as an update pipeline for `updateOne({ _id }, conditional, { upsert: true })`, which never raises
    * E11000: it applies when the guard passes and leaves the stored document as it is otherwise (a stale write is
@@ -64,15 +67,14 @@ export const DEFAULT_MAX_OBJECTS = 10_000;
  * ```js
  * updateOne({ _id, $or: [{ '_mirror.watermark': { $lt: w } }, { '_mirror.watermark': w, '_mirror.rank': { $lte: r } },
  *                        { '_mirror.watermark': { $exists: false } }] },
- *           { $set: { <each top-level Stripe field>, stripeAccount, '_mirror.watermark': w, '_mirror.rank': r, … } },
+ *           [{ $replaceWith: { _id, ...{ $literal: <the Stripe fields>, stripeAccount }, deleted if stored, _mirror merged } }],
  *           { upsert: true })
  * ```
- * Only top-level Stripe fields become `$set` paths, so nested keys (metadata `a.b`, `$where`) are stored as plain
- * data. `_mirror` is set field by field so a tombstone's `_mirror.deletedAt` survives later writes. A tombstone
- * `$set`s only the fields its payload has plus `deleted: true`, so a `{ id, object, deleted }` stub keeps the stored
- * fields; other writes never write `deleted`, so a tombstone stays one. Every write merges: stored fields the
- * payload lacks are kept (Stripe sends complete objects, so in practice only fields an API-version change dropped,
- * or fields an application added, remain).
+ * The new version replaces the stored one (see `replacementUpdate`): a field an older version had and the newer one
+ * lacks is gone, so a document is exactly its newest version. Values are `$literal`, so nested keys (metadata `a.b`,
+ * `$where`) are stored as plain data. `_mirror` is merged field by field so a tombstone's `_mirror.deletedAt`
+ * survives later writes, and `deleted: true` survives too: a tombstone stays one. A tombstone itself `$set`s only the
+ * fields its payload has plus `deleted: true`, so a `{ id, object, deleted }` stub keeps the stored fields.
  */
 export function planStripeWrites(
   objects: readonly unknown[],
@@ -113,17 +115,18 @@ export function planStripeWrites(
     const set = setOf(fields, tombstone, mirror, rank);
     const guard: Guard = { watermark, rank, tombstone, notObject: canonicalOf(objectType), orObject: undefined, drop: [] };
     const filter = guardFilter(id, watermark, rank);
+    const update: Document | Document[] = tombstone ? { $set: set } : replacementUpdate(set);
     if (guard.notObject) {
-      return withConditional({ id, tombstone, filter: { ...filter, object: { $ne: guard.notObject } }, update: { $set: set } }, set, guard);
+      return withConditional({ id, tombstone, filter: { ...filter, object: { $ne: guard.notObject } }, update }, set, guard);
     }
     const alias = aliasOf.get(objectType);
-    if (!alias) return withConditional({ id, tombstone, filter, update: { $set: set } }, set, guard);
+    if (!alias) return withConditional({ id, tombstone, filter, update }, set, guard);
     const unset = Object.fromEntries(alias.ownFields.filter((f) => !Object.hasOwn(set, f)).map((f) => [f, '']));
     const write = {
       id,
       tombstone,
       filter: { _id: id, $or: [...(filter.$or as Document[]), { object: alias.alias }] },
-      update: { $set: set, $unset: unset },
+      update: tombstone ? { $set: set, $unset: unset } : update,
     };
     return withConditional(write, set, { ...guard, orObject: alias.alias, drop: Object.keys(unset) });
   });
@@ -206,30 +209,35 @@ function documentOf(id: string, fields: PlainObject, mirror: Mirror, rank: numbe
 
 function insertFirst(id: string, document: PlainObject, watermark: number, rank: number): PlannedWrite {
   let filter: Document | undefined;
-  let update: Document | undefined;
+  let update: Document[] | undefined;
   let conditional: Document[] | undefined;
+  let set: PlainObject | undefined;
   return {
     id,
     tombstone: false,
     document,
+    get set() {
+      return (set ??= setFromDocument(document));
+    },
     get filter() {
       return (filter ??= guardFilter(id, watermark, rank));
     },
     get update() {
-      return (update ??= { $set: setFromDocument(document) });
+      return (update ??= replacementUpdate(this.set));
     },
     get conditional() {
       const guard: Guard = { watermark, rank, tombstone: false, notObject: undefined, orObject: undefined, drop: [] };
-      return (conditional ??= conditionalUpdate(setFromDocument(document), guard));
+      return (conditional ??= conditionalUpdate(this.set, guard));
     },
   };
 }
 
 /** A guarded write with its {@link PlannedWrite.conditional} form, built on first use. */
-function withConditional(write: Omit<PlannedWrite, 'conditional'>, set: PlainObject, guard: Guard): PlannedWrite {
+function withConditional(write: Omit<PlannedWrite, 'conditional' | 'set'>, set: PlainObject, guard: Guard): PlannedWrite {
   let conditional: Document[] | undefined;
   return {
     ...write,
+    set,
     get conditional() {
       return (conditional ??= conditionalUpdate(set, guard));
     },

@@ -117,3 +117,22 @@ describe('syncStripeObjects(): document layout', () => {
     expect(report).to.deep.equal({ upserted: 2, modified: 0, stale: 0, ids: ['cus_layout', 'sub_r'] });
   });
 });
+
+describe('syncStripeObjects(): a newer version replaces the stored one', () => {
+  it('drops a field the newer version no longer has, keeping the bookkeeping', async () => {
+    await sync([{ id: 'cus_replace', object: 'customer', email: 'a@example.com', phone: '+1 555' }], { watermark: 100 });
+    await sync([{ id: 'cus_replace', object: 'customer', email: 'b@example.com' }], { watermark: 200, source: 'webhook' });
+    const stored = await stripeObjects().findOne(byId('cus_replace'));
+    expect(stored).to.include({ email: 'b@example.com' }).and.not.have.property('phone');
+    expect(stored?._mirror).to.include({ watermark: 200, source: 'webhook' });
+  });
+
+  it('keeps a tombstone a tombstone, and lets a deleted stub keep the last known fields', async () => {
+    await sync([{ id: 'cus_gone', object: 'customer', name: 'Last known' }], { watermark: 100 });
+    await sync([{ id: 'cus_gone', object: 'customer', deleted: true }], { watermark: 200, deleted: true });
+    await sync([{ id: 'cus_gone', object: 'customer', name: 'Later version' }], { watermark: 300 });
+    const stored = await stripeObjects().findOne(byId('cus_gone'));
+    expect(stored).to.include({ deleted: true, name: 'Later version' });
+    expect(stored?._mirror.deletedAt).to.be.instanceOf(Date);
+  });
+});

@@ -1,5 +1,6 @@
 import { expect } from '../support/chai.js';
 import { createWebhookHandler } from '../../src/webhooks/index.js';
+import { eventMeaning } from '../../src/webhooks/event-meanings.js';
 import { collection, deliver, fixtureEvents, SECRET, startWebhookServer, type FixtureEvent, type WebhookServer } from './support.js';
 
 const BOOKKEEPING = ['_id', 'status', 'attempts', 'lastError', 'receivedAt', 'processedAt', 'leaseUntil', 'nextAttemptAt', 'stripeAccount', '_mirror'];
@@ -33,15 +34,17 @@ async function expectMirrored(event: FixtureEvent): Promise<void> {
   expect(asSent).to.deep.equal(event);
 
   const object = event.data.object;
-  if (typeof object.id !== 'string') {
+  const meaning = eventMeaning(event.type);
+  const id = typeof object.id === 'string' ? object.id : meaning?.kind === 'keyed' ? meaning.key(object) : undefined;
+  if (id === undefined) {
     expect(stored!.status).to.equal('ignored');
     return;
   }
   expect(stored!.status).to.equal('processed');
-  const doc = await collection('stripe_objects').findOne({ _id: object.id });
-  expect(doc, `${String(object.object)} ${object.id} mirrored`).to.exist;
+  const doc = await collection('stripe_objects').findOne({ _id: id });
+  expect(doc, `${String(object.object)} ${id} mirrored`).to.exist;
   expect(doc!.object).to.equal(object.object);
   expect(doc!.stripeAccount).to.equal(event.account ?? null);
   expect(doc!._mirror.sourceId).to.equal(event.id);
-  if (event.type.endsWith('.deleted')) expect(doc!.deleted).to.equal(true);
+  expect(doc!.deleted === true, 'tombstone').to.equal(meaning?.kind === 'tombstone' || object.deleted === true);
 }
