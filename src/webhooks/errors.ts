@@ -45,6 +45,16 @@ export class EventInProgressError extends WebhookError {
   }
 }
 
+/**
+ * Applying and recording the event took longer than the delivery's budget (`deliveryTimeoutMs`): answered 503 so
+ * Stripe retries; the work goes on, and the redelivery finds it done (200, duplicate) or still running here (it waits).
+ */
+export class DeliveryTimeoutError extends WebhookError {
+  constructor(eventId: string, budgetMs: number) {
+    super('webhook_delivery_timeout', `event ${eventId} was not applied within ${budgetMs} ms; retry later`);
+  }
+}
+
 /** Re-retrieving an event's object from the Stripe API failed (network, 404, auth). */
 export class EventRefetchError extends WebhookError {
   constructor(objectType: string, objectId: string, cause: unknown) {

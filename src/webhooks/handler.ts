@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { EventInProgressError, EventLogUnavailableError, WebhookBodyConsumedError, WebhookRejectedError } from './errors.js';
+import { DeliveryTimeoutError, EventInProgressError, EventLogUnavailableError, WebhookBodyConsumedError, WebhookRejectedError } from './errors.js';
 import type { EventSource } from './event-log.js';
 import type { AnyEventHook, EventHook, StripeEventType } from './hooks.js';
 import type { WebhookMetrics } from './metrics.js';
@@ -121,7 +121,7 @@ export class WebhookHandler {
   }
 
   async #apply(event: Stripe.Event): Promise<WebhookResponse> {
-    const result = await this.pipeline.ingest(event, 'webhook');
+    const result = await withinBudget(this.pipeline.ingest(event, 'webhook'), event.id, this.options.deliveryTimeoutMs);
     return {
       status: 200,
       body: { received: true, id: event.id, status: result.status, ...(result.duplicate ? { duplicate: true } : {}) },
@@ -143,6 +143,10 @@ export class WebhookHandler {
     if (err instanceof EventInProgressError) {
       return { status: 409, body: { received: false, error: err.code, message: err.message } };
     }
+    if (err instanceof DeliveryTimeoutError) {
+      logger.warn('stripe webhook answered 503: delivery budget spent', { code: err.code });
+      return { status: 503, body: { received: false, error: err.code, message: err.message } };
+    }
     if (err instanceof EventLogUnavailableError) {
       logger.error('stripe event log unavailable', { code: err.code });
       return { status: 503, body: { received: false, error: err.code, message: 'event log unavailable; retry later' } };
@@ -154,6 +158,24 @@ export class WebhookHandler {
     const code = err instanceof Error && 'code' in err && typeof err.code === 'string' ? err.code : 'event_failed';
     logger.error('stripe webhook processing failed', { code });
     return { status: 500, body: { received: false, error: code, message: 'processing failed; the event is stored as failed' } };
+  }
+}
+
+/**
+ * `work`, or {@link DeliveryTimeoutError} once `budgetMs` has passed (0: no budget). The work is not abandoned: its
+ * outcome lands in the log, and a failure after the answer is counted by the pipeline, not left unhandled.
+ */
+async function withinBudget<T>(work: Promise<T>, eventId: string, budgetMs: number): Promise<T> {
+  if (budgetMs === 0) return work;
+  let timer: NodeJS.Timeout | undefined;
+  const spent = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new DeliveryTimeoutError(eventId, budgetMs)), budgetMs);
+  });
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, spent]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -21,6 +21,7 @@ export { silentLogger } from './options.js';
 export type { RefetchPolicy, ResolvedWebhookOptions, WebhookLogger, WebhookOptions } from './options.js';
 export { scrubSecrets } from './scrub.js';
 export {
+  DeliveryTimeoutError,
   EventInProgressError,
   EventLogUnavailableError,
   EventRefetchError,

@@ -33,6 +33,13 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** `sync` applies before answering (default); `queue` answers once the event is stored and `startWorker` applies. */
   mode?: 'sync' | 'queue';
+  /**
+   * Longest a delivery waits for the event to be applied and recorded, in ms; past it the answer is 503
+   * (`webhook_delivery_timeout`) while the work goes on, and Stripe's redelivery meets its outcome. Keep it well
+   * under Stripe's own wait (seconds): a stalled database then costs Stripe a retry, not a hung request. 0 disables.
+   * Default 8 000.
+   */
+  deliveryTimeoutMs?: number;
   /** See {@link RefetchPolicy}. Default `false`. */
   refetch?: RefetchPolicy;
   /** The models written to. Default `defaultMirror()` (mongoose's default connection). */
@@ -55,6 +62,7 @@ export interface ResolvedWebhookOptions extends ProcessingOptions {
   readonly tolerance: number;
   readonly maxBodyBytes: number;
   readonly mode: 'sync' | 'queue';
+  readonly deliveryTimeoutMs: number;
 }
 
 /** The part of the options that applying stored events needs (webhook handler, worker, reprocessing). */
@@ -83,6 +91,7 @@ export function resolveWebhookOptions(options: WebhookOptions): ResolvedWebhookO
     tolerance: nonNegative('tolerance', options.tolerance ?? 300),
     maxBodyBytes: nonNegative('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024),
     mode: options.mode ?? 'sync',
+    deliveryTimeoutMs: nonNegative('deliveryTimeoutMs', options.deliveryTimeoutMs ?? 8_000),
   };
   return resolved;
 }
