@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CliUsageError } from './errors.js';
+import { closest } from './suggest.js';
 
 /** Where a command writes; the real process streams in production, so TTY detection works. */
 export interface CliIO {
@@ -50,8 +51,9 @@ export const COMMON_HELP: readonly (readonly [string, string])[] = [
 ];
 
 /**
- * `node:util` `parseArgs` in strict mode (unknown flags are errors), turning its errors into a {@link CliUsageError}
- * that names the command, so the user is pointed at `stripe-mirror <command> --help`.
+ * `node:util` `parseArgs` in strict mode, with the mistakes worded by the CLI as {@link CliUsageError}s that name the
+ * command (so the user is pointed at `stripe-mirror <command> --help`): an unknown flag with the closest valid one, a
+ * flag missing its value, a value given to a switch.
  *
  * ```ts
  * const { values } = parseCommandArgs('mongo', argv, { port: { type: 'string' } });
@@ -64,11 +66,12 @@ export function parseCommandArgs<const T extends OptionsConfig>(
   positionals: { min: number; max: number; names?: string } = { min: 0, max: 0 },
 ): ParsedCommand<T> {
   const config = { args, options: { ...options, ...COMMON_OPTIONS }, strict: true, allowPositionals: true } as const;
+  checkFlags(command, args, config.options);
   let parsed;
   try {
     parsed = parseArgs(config);
   } catch (err) {
-    throw new CliUsageError(err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err), command);
+    throw new CliUsageError(`cannot read the arguments: ${err instanceof Error ? err.message.split('\n')[0] ?? err.message : String(err)}`, command);
   }
   const count = parsed.positionals.length;
   if (count < positionals.min) {
@@ -78,6 +81,28 @@ export function parseCommandArgs<const T extends OptionsConfig>(
     throw new CliUsageError(`unexpected argument '${parsed.positionals[positionals.max]}'`, command);
   }
   return parsed;
+}
+
+/** Reads the flags as `parseArgs` tokens (which never throw) and reports the first mistake in the CLI's words. */
+function checkFlags(command: string, args: string[], options: OptionsConfig): void {
+  const { tokens } = parseArgs({ args, options, strict: false, allowPositionals: true, tokens: true });
+  const names = Object.keys(options);
+  for (const token of tokens) {
+    if (token.kind !== 'option') continue;
+    const flag = token.rawName;
+    const spec = options[token.name];
+    if (!spec) {
+      const near = closest(token.name, names);
+      const hint = near ? `did you mean --${near}?` : `the flags are ${names.map((name) => `--${name}`).join(', ')}`;
+      throw new CliUsageError(`unknown flag ${flag} (${hint})`, command);
+    }
+    if (spec.type === 'boolean' && token.inlineValue) throw new CliUsageError(`${flag} is a switch and takes no value, got '${flag}=${token.value ?? ''}'`, command);
+    if (spec.type !== 'string') continue;
+    if (token.value === undefined) throw new CliUsageError(`${flag} needs a value: ${flag} VALUE`, command);
+    if (!token.inlineValue && token.value.startsWith('-')) {
+      throw new CliUsageError(`${flag} needs a value, but '${token.value}' follows it (for a value starting with '-', write ${flag}=${token.value})`, command);
+    }
+  }
 }
 
 /**
@@ -107,6 +132,20 @@ export function parsePositive(command: string, flag: string, value: string | und
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new CliUsageError(`${flag} must be a positive number, got '${value}'`, command);
+  return n;
+}
+
+/**
+ * Parses a duration flag in seconds, zero included, such as `--drain-delay 5`.
+ *
+ * ```ts
+ * parseSeconds('serve', '--drain-delay', values['drain-delay'], 0); // 0 when absent
+ * ```
+ */
+export function parseSeconds(command: string, flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n < 0) throw new CliUsageError(`${flag} must be a number of seconds (0 or more), got '${value}'`, command);
   return n;
 }
 

@@ -2,11 +2,12 @@ import { StripeMirrorError } from '../errors.js';
 import { formatCommandHelp, type CliIO, type Command } from './command.js';
 import { CliUsageError } from './errors.js';
 import { describeFailure, redactSecrets } from './failure.js';
+import { closest } from './suggest.js';
 
 /** Each command is loaded only when run, so `stripe-mirror mongo` never loads Koa or the Stripe SDK. */
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   mongo: { summary: 'run the embedded MongoDB-compatible server', load: async () => (await import('./commands/mongo.js')).mongoCommand },
-  serve: { summary: 'serve the webhook endpoint and /healthz', load: async () => (await import('./commands/serve.js')).serveCommand },
+  serve: { summary: 'serve the webhook endpoint, /healthz, /readyz and /metrics', load: async () => (await import('./commands/serve.js')).serveCommand },
   sync: { summary: 'backfill the mirror from the Stripe API', load: async () => (await import('./commands/sync.js')).syncCommand },
   replay: { summary: 'apply events from an NDJSON file', load: async () => (await import('./commands/replay.js')).replayCommand },
   reprocess: { summary: 'apply stored events again', load: async () => (await import('./commands/reprocess.js')).reprocessCommand },
@@ -23,8 +24,8 @@ ${Object.entries(COMMANDS)
   .map(([name, { summary }]) => `  ${name.padEnd(10)}${summary}`)
   .join('\n')}
 
-Configuration: flags first, then the environment (MONGODB_URI, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET), then
-./stripe-mirror.config.json ({ "mongo", "stripeKey", "webhookSecret", "apiBase" }).
+Configuration: flags first, then the environment (MONGODB_URI, STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET; PORT and
+HOST for serve), then ./stripe-mirror.config.json ({ "mongo", "stripeKey", "webhookSecret", "apiBase" }).
 Run 'stripe-mirror <command> --help' for a command's options. Try 'stripe-mirror demo' first.
 `;
 
@@ -48,7 +49,10 @@ export async function main(argv: string[], io: CliIO = processIO(argv)): Promise
       return 0;
     }
     const entry = COMMANDS[name];
-    if (!entry) throw new CliUsageError(`unknown command '${name}'`);
+    if (!entry) {
+      const near = closest(name, Object.keys(COMMANDS));
+      throw new CliUsageError(`unknown command '${name}'${near ? ` (did you mean '${near}'?)` : ''}`);
+    }
     const command = await entry.load();
     if (rest.includes('--help') || rest.includes('-h')) {
       io.stdout.write(formatCommandHelp(command));

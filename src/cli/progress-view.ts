@@ -1,5 +1,6 @@
 import type { BackfillProgress, BackfillReport } from '../backfill/index.js';
 import type { CliIO } from './command.js';
+import { plural } from './plural.js';
 import { renderTable } from './table.js';
 
 /** How `sync` and `demo` show a backfill: `onProgress`/`onWarning` callbacks and the final summary. */
@@ -29,20 +30,20 @@ function describe(p: BackfillProgress): string {
   const rate = `${p.rate.toFixed(0)}/s`;
   const eta = p.eta !== undefined && !p.done ? `, eta ${Math.ceil(p.eta)}s` : '';
   const waiting = p.waitingMs !== undefined ? `, rate-limited: waiting ${(p.waitingMs / 1000).toFixed(1)}s` : '';
-  return `${p.objects} objects, ${p.pages} pages, ${rate}${eta}${waiting}`;
+  return `${plural(p.objects, 'object')}, ${plural(p.pages, 'page')}, ${rate}${eta}${waiting}`;
 }
 
 function summaryTable(report: BackfillReport): string {
   const shown = report.lists.filter((l) => l.objects > 0 || l.outcome !== 'done');
   const empty = report.lists.length - shown.length;
   const rows = shown.map((l) => [l.type, l.account ?? 'platform', l.objects, l.pages, l.seconds.toFixed(1), l.outcome]);
-  const events = report.catchUp.map((c) => `catch-up${c.account ? ` ${c.account}` : ''}: ${c.applied} events applied`);
+  const events = report.catchUp.map((c) => `catch-up${c.account ? ` ${c.account}` : ''}: ${plural(c.applied, 'event')} applied`);
   const total = report.lists.reduce((sum, l) => sum + l.objects, 0);
   return [
     renderTable(['type', 'account', 'objects', 'pages', 'seconds', 'outcome'], rows),
-    ...(empty > 0 ? [`${empty} other types listed, all empty\n`] : []),
+    ...(empty > 0 ? [`${empty === 1 ? '1 other type listed, empty' : `${empty} other types listed, all empty`}\n`] : []),
     ...events.map((line) => `${line}\n`),
-    `${total} objects in ${report.seconds.toFixed(1)}s\n`,
+    `${plural(total, 'object')} in ${report.seconds.toFixed(1)}s\n`,
   ].join('');
 }
 
@@ -88,7 +89,20 @@ class PlainView implements ProgressView {
   }
 }
 
-/** Redraws one line per running type in place; finished types collapse into one counter line. */
+/**
+ * A line cut to fit in a terminal `columns` wide (ending in `…` when cut), so it never wraps: the redraw moves the
+ * cursor up one row per line, and a wrapped line would leave its overflow behind as a stale row.
+ *
+ * ```ts
+ * fitToWidth('customer [####] 1200 objects, 12 pages', 20); // 'customer [####] 12…'
+ * ```
+ */
+export function fitToWidth(line: string, columns: number | undefined): string {
+  if (columns === undefined || columns <= 1 || line.length < columns) return line;
+  return `${line.slice(0, columns - 2)}…`;
+}
+
+/** Redraws one line per running type in place, each cut to the terminal width; finished types collapse into one counter line. */
 class TtyView implements ProgressView {
   readonly #running = new Map<string, BackfillProgress>();
   #finished = 0;
@@ -127,9 +141,10 @@ class TtyView implements ProgressView {
     this.#frame += 1;
     const width = Math.max(...[...this.#running.keys()].map((k) => k.length), 8);
     const lines = [...this.#running.entries()].map(([key, p]) => `${key.padEnd(width)} ${this.#bar(p)} ${describe(p)}`);
-    lines.push(`${this.#finished} types done, ${this.#finishedObjects} objects`);
+    lines.push(`${plural(this.#finished, 'type')} done, ${plural(this.#finishedObjects, 'object')}`);
     this.#clear();
-    this.io.stdout.write(`${lines.join('\n')}\n`);
+    const columns = this.io.stdout.columns;
+    this.io.stdout.write(`${lines.map((line) => fitToWidth(line, columns)).join('\n')}\n`);
     this.#drawnLines = lines.length;
   }
 

@@ -25,10 +25,3 @@ export function renderTable(headers: readonly string[], rows: readonly (readonly
 export function formatTime(seconds: number | null | undefined): string {
   return typeof seconds === 'number' ? new Date(seconds * 1000).toISOString().replace('.000Z', 'Z') : '-';
 }
-
-/** Minor currency units as a human amount: `formatAmount(1999, 'usd')` -> `19.99 USD`. */
-export function formatAmount(amount: unknown, currency: unknown): string {
-  if (typeof amount !== 'number') return '-';
-  const code = typeof currency === 'string' ? currency.toUpperCase() : '';
-  return `${(amount / 100).toFixed(2)} ${code}`.trim();
-}

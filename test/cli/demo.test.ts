@@ -26,6 +26,6 @@ describe('stripe-mirror demo', function () {
 
   it('prints the mirror as a table of customers with their subscriptions, invoices and charges', () => {
     expect(result.stdout).to.match(/^customer\s+name\s+account\s+subscriptions\s+invoices\s+charges$/m);
-    expect(result.stdout).to.match(/^cus_\w+\s+Rosalind Franklin\s+platform\s+canceled\s+1 paid\s+1: 29\.00 USD, 29\.00 USD refunded$/m);
+    expect(result.stdout).to.match(/^cus_\w+\s+Rosalind Franklin\s+platform\s+canceled\s+1 paid\s+1 charge: \$29\.00 \(\$29\.00 refunded\)$/m);
   });
 });

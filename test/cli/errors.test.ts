@@ -19,6 +19,50 @@ describe('stripe-mirror failures and help', function () {
     expectOneLine(result.stderr, /--colour.*stripe-mirror status --help/);
   });
 
+  it('names the closest valid flag for a misspelled one, in its own words rather than parseArgs\'s', async () => {
+    const result = await runCli(['serve', '--prot', '4343']);
+    expect(result.code).to.equal(2);
+    expectOneLine(result.stderr, /^stripe-mirror: unknown flag --prot \(did you mean --port\?\) \(run 'stripe-mirror serve --help'\)$/);
+  });
+
+  it('lists the valid flags when none is close to an unknown one', async () => {
+    const result = await runCli(['status', '--frobnicate']);
+    expect(result.code).to.equal(2);
+    expectOneLine(result.stderr, /unknown flag --frobnicate \(the flags are --mongo, --json, --help, --verbose\)/);
+  });
+
+  it('says a flag needs a value, and that a switch takes none, exit 2', async () => {
+    const missing = await runCli(['status', '--mongo']);
+    expect(missing.code).to.equal(2);
+    expectOneLine(missing.stderr, /--mongo needs a value: --mongo VALUE/);
+    const swallowed = await runCli(['status', '--mongo', '--json']);
+    expectOneLine(swallowed.stderr, /--mongo needs a value, but '--json' follows it/);
+    const valued = await runCli(['status', '--json=yes']);
+    expect(valued.code).to.equal(2);
+    expectOneLine(valued.stderr, /--json is a switch and takes no value/);
+  });
+
+  it('refuses a malformed --mongo URI as a usage error at once, exit 2, instead of trying to connect', async () => {
+    const started = Date.now();
+    const result = await runCli(['status', '--mongo', 'notaurl']);
+    expect(result.code).to.equal(2);
+    expectOneLine(result.stderr, /--mongo 'notaurl' is not a MongoDB URI \(invalid scheme.*\); expected e\.g\. mongodb:\/\/127\.0\.0\.1:27017\/stripe_mirror/);
+    expect(Date.now() - started).to.be.below(4000);
+  });
+
+  it('names MONGODB_URI when the malformed URI came from the environment, hiding its password', async () => {
+    const result = await runCli(['serve', '--webhook-secret', 'whsec_x'], { env: { MONGODB_URI: 'mongodb://app:s3cret@db:notaport/x' } });
+    expect(result.code).to.equal(2);
+    expectOneLine(result.stderr, /MONGODB_URI 'mongodb:\/\/app:\*\*\*@db:notaport\/x' is not a MongoDB URI/);
+    expect(result.stderr).not.to.include('s3cret');
+  });
+
+  it('suggests the closest command for a misspelled one', async () => {
+    const result = await runCli(['srve']);
+    expect(result.code).to.equal(2);
+    expectOneLine(result.stderr, /unknown command 'srve' \(did you mean 'serve'\?\)/);
+  });
+
   it('rejects an unknown command, exit 2', async () => {
     const result = await runCli(['frobnicate']);
     expect(result.code).to.equal(2);

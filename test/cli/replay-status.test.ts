@@ -44,7 +44,7 @@ describe('stripe-mirror replay and status', function () {
   it('replays scenario.ndjson again as duplicates that apply nothing, and says how many', async () => {
     const result = await runCli(['replay', SCENARIO, '--mongo', mongo, '--json']);
     expect(result.code, result.stderr).to.equal(0);
-    expect(JSON.parse(result.stdout)).to.deep.equal({ events: 19, processed: 0, ignored: 0, duplicates: 19, objects: 0 });
+    expect(JSON.parse(result.stdout)).to.deep.equal({ events: 19, processed: 0, ignored: 0, invalid: 0, duplicates: 19, objects: 0 });
     const text = await runCli(['replay', SCENARIO, '--mongo', mongo]);
     expect(text.stdout).to.match(new RegExp(`^replayed ${events.length} events from .*: 0 applied, 0 ignored, 19 already processed`));
   });

@@ -7,6 +7,7 @@ import { ingestStripeEvent } from '../../webhooks/index.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
+import { plural } from '../plural.js';
 
 /**
  * `stripe-mirror replay FILE.ndjson`: records and applies events from a file (one JSON event per line) through the
@@ -29,7 +30,7 @@ export const replayCommand: Command = {
     await access(file).catch(() => {
       throw new CliFailure('cli_file', `cannot read ${file}: give the path of an NDJSON file with one Stripe event per line`);
     });
-    return withMongo(io, values.mongo, async (connection) => {
+    return withMongo('replay', io, values.mongo, async (connection) => {
       const mirror = createStripeMirror({ connection });
       const counts = { events: 0, processed: 0, ignored: 0, invalid: 0, duplicates: 0, objects: 0 };
       const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
@@ -49,7 +50,7 @@ export const replayCommand: Command = {
       io.stdout.write(
         values.json
           ? `${JSON.stringify(counts)}\n`
-          : `replayed ${counts.events} events from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.invalid > 0 ? `${counts.invalid} invalid (recorded with their reason; they can never apply), ` : ''}${counts.duplicates} already processed, ${counts.objects} object writes\n`,
+          : `replayed ${plural(counts.events, 'event')} from ${file}: ${counts.processed} applied, ${counts.ignored} ignored, ${counts.invalid > 0 ? `${counts.invalid} invalid (recorded with their reason; they can never apply), ` : ''}${counts.duplicates} already processed, ${plural(counts.objects, 'object write')}\n`,
       );
       return 0;
     });

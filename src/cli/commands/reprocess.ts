@@ -2,6 +2,7 @@ import { createStripeMirror } from '../../models/mirror.js';
 import { reprocessEvents } from '../../webhooks/index.js';
 import { parseCommandArgs, parseDateFlag, type Command } from '../command.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
+import { plural } from '../plural.js';
 
 /**
  * `stripe-mirror reprocess`: applies stored events again through the webhook pipeline (after a bug fix, or to retry
@@ -27,7 +28,7 @@ export const reprocessCommand: Command = {
       json: { type: 'boolean' },
     });
     const since = parseDateFlag('reprocess', '--since', values.since);
-    return withMongo(io, values.mongo, async (connection) => {
+    return withMongo('reprocess', io, values.mongo, async (connection) => {
       const report = await reprocessEvents({
         mirror: createStripeMirror({ connection }),
         ...(values.failed ? { failed: true } : {}),
@@ -37,7 +38,7 @@ export const reprocessCommand: Command = {
       io.stdout.write(
         values.json
           ? `${JSON.stringify(report)}\n`
-          : `reprocessed ${report.matched} events: ${report.processed} processed, ${report.ignored} ignored, ${report.failed} failed, ${report.skipped} skipped (in progress elsewhere)\n`,
+          : `reprocessed ${plural(report.matched, 'event')}: ${report.processed} processed, ${report.ignored} ignored, ${report.failed} failed, ${report.skipped} skipped (in progress elsewhere)\n`,
       );
       return report.failed > 0 ? 1 : 0;
     });

@@ -1,31 +1,36 @@
 import type { EmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { createStripeMirror } from '../../models/mirror.js';
-import type { WebhookLogger } from '../../webhooks/index.js';
-import { parseCommandArgs, parsePort, type CliIO, type Command } from '../command.js';
-import { loadConfigFile, resolveSetting, resolveWebhookSecrets } from '../config.js';
+import { parseCommandArgs, parsePort, parseSeconds, type Command } from '../command.js';
+import { loadConfigFile, resolveWebhookSecrets } from '../config.js';
 import { connectMongo } from '../connect.js';
 import { CliUsageError } from '../errors.js';
+import { cliLogger, parseLogFormat } from '../log-format.js';
+import { resolveMongoUri } from '../mongo-option.js';
 import { redactMongoUri } from '../secrets.js';
 import { loadEmbeddedMongo } from '../side-packages.js';
 import { waitForShutdownSignal } from '../signals.js';
 import { startWebhookServer } from '../webhook-server.js';
 
 /**
- * `stripe-mirror serve`: a Koa server with the Stripe webhook route and `GET /healthz`. Without `--mongo` it starts
- * an embedded MongoDB (data lost on exit: for trying things out). SIGINT/SIGTERM shut it down gracefully: in-flight
- * deliveries are answered and, in queue mode, claimed events finish before exit.
+ * `stripe-mirror serve`: a Koa server with the Stripe webhook route, `GET /healthz` (liveness), `GET /readyz`
+ * (readiness) and `GET /metrics` (Prometheus). Without `--mongo` it starts an embedded MongoDB (data lost on exit: for
+ * trying things out). SIGINT/SIGTERM shut it down gracefully: `/readyz` answers 503 (for `--drain-delay` seconds
+ * after SIGTERM, while deliveries are still served), then in-flight deliveries are answered and, in queue mode,
+ * claimed events finish before exit.
  */
 export const serveCommand: Command = {
   name: 'serve',
-  summary: 'Serve the Stripe webhook endpoint (and GET /healthz), writing every event into the mirror.',
-  usage: 'stripe-mirror serve --webhook-secret whsec_… [--mongo URI] [--port 4242] [--path /stripe/webhook] [--mode queue]',
+  summary: 'Serve the Stripe webhook endpoint (and GET /healthz, /readyz, /metrics), writing every event into the mirror.',
+  usage: 'stripe-mirror serve --webhook-secret whsec_… [--mongo URI] [--port 4242] [--host 127.0.0.1] [--path /stripe/webhook] [--mode queue] [--log-format json]',
   help: [
     ['--webhook-secret SECRET', 'endpoint signing secret (repeatable during a rotation; env STRIPE_WEBHOOK_SECRET)'],
     ['--mongo URI', 'MongoDB holding the mirror (env MONGODB_URI; default: an embedded server, data lost on exit)'],
-    ['--port PORT', 'HTTP port (default 4242; 0 picks a free port)'],
-    ['--host HOST', 'interface to bind (default 127.0.0.1; 0.0.0.0 for every interface)'],
+    ['--port PORT', 'HTTP port (env PORT; default 4242; 0 picks a free port)'],
+    ['--host HOST', 'interface to bind (env HOST; default 127.0.0.1, unreachable from outside a container: use 0.0.0.0 there)'],
     ['--path PATH', 'webhook route (default /stripe/webhook)'],
     ['--mode MODE', 'sync (apply before answering, default) or queue (answer once stored, apply in a worker)'],
+    ['--log-format FORMAT', 'human (default: warnings on stderr, info with --verbose) or json (one object per line on stdout, accepted events at info)'],
+    ['--drain-delay SECONDS', 'after SIGTERM, answer /readyz 503 for this long before closing, so load balancers stop routing here first (default 0)'],
   ],
   async run(argv, io) {
     const { values } = parseCommandArgs('serve', argv, {
@@ -35,6 +40,8 @@ export const serveCommand: Command = {
       host: { type: 'string' },
       path: { type: 'string' },
       mode: { type: 'string' },
+      'log-format': { type: 'string' },
+      'drain-delay': { type: 'string' },
     });
     const sources = { env: io.env, file: loadConfigFile(io.cwd) };
     const secrets = resolveWebhookSecrets(values['webhook-secret'], sources);
@@ -45,8 +52,11 @@ export const serveCommand: Command = {
     if (mode !== 'sync' && mode !== 'queue') throw new CliUsageError(`--mode must be sync or queue, got '${mode}'`, 'serve');
     const path = values.path ?? '/stripe/webhook';
     if (!path.startsWith('/')) throw new CliUsageError(`--path must start with '/', got '${path}'`, 'serve');
-    const port = parsePort('serve', '--port', values.port, 4242);
-    const mongoUri = resolveSetting(values.mongo, sources, 'MONGODB_URI', 'mongo');
+    const port = values.port === undefined && io.env.PORT ? parsePort('serve', 'PORT', io.env.PORT, 4242) : parsePort('serve', '--port', values.port, 4242);
+    const host = values.host ?? (io.env.HOST || '127.0.0.1');
+    const logger = cliLogger(io, parseLogFormat('serve', values['log-format']));
+    const drainMs = parseSeconds('serve', '--drain-delay', values['drain-delay'], 0) * 1000;
+    const mongoUri = resolveMongoUri('serve', values.mongo, sources);
     const shutdown = waitForShutdownSignal();
     let embedded: EmbeddedMongo | undefined;
     try {
@@ -54,11 +64,23 @@ export const serveCommand: Command = {
       const connection = await connectMongo(uri);
       try {
         const mirror = createStripeMirror({ connection });
-        const server = await startWebhookServer({ mirror, secrets, port, host: values.host ?? '127.0.0.1', path, mode, logger: streamLogger(io) });
-        io.stdout.write(`listening on ${server.url} (POST ${path}, GET /healthz)\n`);
-        io.stdout.write(`mongo: ${redactMongoUri(uri)}${embedded ? ' (embedded, data is lost on exit)' : ''}\n`);
-        await shutdown;
-        io.stderr.write('shutting down: finishing in-flight events\n');
+        const json = logger.format === 'json';
+        const server = await startWebhookServer({ mirror, secrets, port, host, path, mode, logger, logApplied: json || io.verbose });
+        const mongo = `${redactMongoUri(uri)}${embedded ? ' (embedded, data is lost on exit)' : ''}`;
+        if (json) {
+          logger.info('listening', { url: server.url, webhookUrl: server.webhookUrl, mode, mongo });
+        } else {
+          io.stdout.write(`listening on ${server.url} (POST ${path}, GET /healthz /readyz /metrics)\n`);
+          io.stdout.write(`mongo: ${mongo}\n`);
+        }
+        const signal = await shutdown;
+        server.drain();
+        const say = (message: string): void => (json ? logger.info(message, { signal }) : void io.stderr.write(`${message}\n`));
+        if (signal === 'SIGTERM' && drainMs > 0) {
+          say(`draining: /readyz answers 503 for ${drainMs / 1000} s before closing`);
+          await new Promise((resolve) => setTimeout(resolve, drainMs));
+        }
+        say('shutting down: finishing in-flight events');
         await server.stop();
       } finally {
         await connection.close();
@@ -69,15 +91,3 @@ export const serveCommand: Command = {
     return 0;
   },
 };
-
-/** Webhook pipeline messages on stderr: warnings and errors always, info with `--verbose`. */
-function streamLogger(io: CliIO): WebhookLogger {
-  const write = (level: string, message: string, fields?: Record<string, unknown>): void => {
-    io.stderr.write(`${level}: ${message}${fields ? ` ${JSON.stringify(fields)}` : ''}\n`);
-  };
-  return {
-    info: (message, fields) => (io.verbose ? write('info', message, fields) : undefined),
-    warn: (message, fields) => write('warn', message, fields),
-    error: (message, fields) => write('error', message, fields),
-  };
-}

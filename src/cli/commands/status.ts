@@ -25,7 +25,7 @@ export const statusCommand: Command = {
   help: [MONGO_HELP, ['--json', 'print one JSON document instead of tables']],
   async run(argv, io) {
     const { values } = parseCommandArgs('status', argv, { mongo: { type: 'string' }, json: { type: 'boolean' } });
-    return withMongo(io, values.mongo, async (connection) => {
+    return withMongo('status', io, values.mongo, async (connection) => {
       const status = await readStatus(connection);
       io.stdout.write(values.json ? `${JSON.stringify(status)}\n` : formatStatus(status));
       return 0;

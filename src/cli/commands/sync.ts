@@ -4,6 +4,7 @@ import { parseCommandArgs, parseDateFlag, parsePositive, type Command } from '..
 import { loadConfigFile, resolveSetting } from '../config.js';
 import { connectMongo, createStripeClient, DEFAULT_MONGO_URI } from '../connect.js';
 import { CliUsageError } from '../errors.js';
+import { resolveMongoUri } from '../mongo-option.js';
 import { createProgressView } from '../progress-view.js';
 
 /**
@@ -55,7 +56,8 @@ export const syncCommand: Command = {
     const slices = parsePositive('sync', '--slices', values.slices);
     const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
     checkTypes(types);
-    const connection = await connectMongo(resolveSetting(values.mongo, sources, 'MONGODB_URI', 'mongo') ?? DEFAULT_MONGO_URI);
+    const mongoUri = resolveMongoUri('sync', values.mongo, sources);
+    const connection = await connectMongo(mongoUri ?? DEFAULT_MONGO_URI);
     try {
       const mirror = createStripeMirror({ connection, stripe });
       const view = createProgressView(io, { json: values.json === true });

@@ -1,5 +1,7 @@
 import type mongoose from 'mongoose';
-import { formatAmount, renderTable } from '../table.js';
+import { formatAmount } from '../amount.js';
+import { plural } from '../plural.js';
+import { renderTable } from '../table.js';
 
 interface Row {
   readonly id: string;
@@ -47,10 +49,19 @@ function countBy(values: readonly string[]): string {
   return [...counts].map(([value, n]) => `${n} ${value}`).join(', ');
 }
 
+/** `2 charges: $30.00 ($10.00 refunded), ¥500`: totals per currency, since amounts of two currencies never add up. */
 function describeCharges(charges: readonly Row[]): string {
   if (charges.length === 0) return '-';
-  const currency = charges[0]?.currency;
-  const total = charges.reduce((sum, c) => sum + (typeof c.amount === 'number' ? c.amount : 0), 0);
-  const refunded = charges.reduce((sum, c) => sum + (typeof c.amount_refunded === 'number' ? c.amount_refunded : 0), 0);
-  return `${charges.length}: ${formatAmount(total, currency)}${refunded > 0 ? `, ${formatAmount(refunded, currency)} refunded` : ''}`;
+  const totals = new Map<string, { amount: number; refunded: number }>();
+  for (const charge of charges) {
+    const currency = String(charge.currency ?? '');
+    const total = totals.get(currency) ?? { amount: 0, refunded: 0 };
+    total.amount += typeof charge.amount === 'number' ? charge.amount : 0;
+    total.refunded += typeof charge.amount_refunded === 'number' ? charge.amount_refunded : 0;
+    totals.set(currency, total);
+  }
+  const amounts = [...totals].map(([currency, { amount, refunded }]) =>
+    `${formatAmount(amount, currency)}${refunded > 0 ? ` (${formatAmount(refunded, currency)} refunded)` : ''}`,
+  );
+  return `${plural(charges.length, 'charge')}: ${amounts.join(', ')}`;
 }
