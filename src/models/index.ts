@@ -1,5 +1,6 @@
 export * from './default-models.js';
 export { createStripeMirror, defaultMirror, configureStripeMirror } from './mirror.js';
+export { migrateMirror, needsMigration, type MigrationReport } from './migrate.js';
 export type { StripeMirror, StripeMirrorOptions, GeneratedModels, ModelOf } from './mirror.js';
 export { stripeObjectPlugin, STRIPE_SCHEMA_OPTIONS, type StripeObjectPluginOptions } from './plugin.js';
 export { STRIPE_OBJECTS_COLLECTION } from './base.js';

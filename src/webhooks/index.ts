@@ -20,6 +20,8 @@ export type { EventObserver, ObservedEvents } from './observer.js';
 export { silentLogger } from './options.js';
 export type { RefetchPolicy, ResolvedWebhookOptions, WebhookLogger, WebhookOptions } from './options.js';
 export { scrubSecrets } from './scrub.js';
+export { applyEventRetention, eventLogSize } from './retention.js';
+export { eventMeaning, type EventMeaning } from './event-meanings.js';
 export {
   DeliveryTimeoutError,
   EventInProgressError,
