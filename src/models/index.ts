@@ -8,9 +8,6 @@ export { STRIPE_EVENTS_COLLECTION, EVENT_STATUSES } from './event.js';
 export type { EventStatus, EventLogFields, StoredEvent, StripeEventModel } from './event.js';
 export { OBJECT_TYPES, EVENT_OBJECT_TYPES, STRIPE_OBJECT_TYPES } from './generated/object-types.js';
 export type { ObjectTypeInfo, StripeObjectType, StripeObjectTypeMap } from './generated/object-types.js';
-export { LEGACY_EXPANDABLE } from './legacy-expandable.js';
-export { expandableFields } from './expandable.js';
-export { mongooseModelName } from './names.js';
 export { CUSTOMER_LINKS_COLLECTION, USER_ID_METADATA_KEY } from './customer-link.js';
 export { StripeApiError, StripeNotConfiguredError, UnsupportedStripeOperationError, MissingPathParameterError, InvalidStripeObjectError } from './errors.js';
 export type {

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect } from '../support/chai.js';
 import { generateObjectTypes } from '../../scripts/generate-object-types.js';
-import { EVENT_OBJECT_TYPES, OBJECT_TYPES, STRIPE_OBJECT_TYPES, expandableFields } from '../../src/models/index.js';
+import { EVENT_OBJECT_TYPES, OBJECT_TYPES, STRIPE_OBJECT_TYPES } from '../../src/models/index.js';
+import { expandableFields } from '../../src/models/expandable.js';
 
 const GENERATED = new URL('../../src/models/generated/object-types.ts', import.meta.url);
 

@@ -1,4 +1,4 @@
-import { expandableFields } from '../../../src/models/index.js';
+import { expandableFields } from '../../../src/models/expandable.js';
 
 type Json = Record<string, unknown>;
 
