@@ -98,6 +98,31 @@ describe('stripe-mirror serve', function () {
     }
   });
 
+  it('answers /healthz and /readyz 200 on every poll for 15 s, idle, against `stripe-mirror mongo`', async function () {
+    this.timeout(60_000);
+    const mongo = startCli(['mongo', '--port', '0']);
+    const uri = await mongo.waitForLine(/^mongodb:\/\//);
+    const cli = startCli(['serve', '--mongo', uri, '--port', '0', '--webhook-secret', SECRET]);
+    try {
+      const url = /(http:\/\/\S+)/.exec(await cli.waitForLine(/^listening on http:\/\//))?.[1] ?? '';
+      const statuses = new Map<string, number>();
+      const end = Date.now() + 15_000;
+      while (Date.now() < end) {
+        const tick = Date.now();
+        for (const probe of ['/healthz', '/readyz']) {
+          const { status } = await fetch(`${url}${probe}`);
+          statuses.set(`${probe} ${status}`, (statuses.get(`${probe} ${status}`) ?? 0) + 1);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.max(0, 250 - (Date.now() - tick))));
+      }
+      expect([...statuses.keys()].sort()).to.deep.equal(['/healthz 200', '/readyz 200']);
+      expect(statuses.get('/readyz 200')).to.be.at.least(50);
+    } finally {
+      await cli.stop('SIGKILL');
+      await mongo.stop('SIGKILL');
+    }
+  });
+
   it('answers /readyz 503 while its MongoDB is down, and /healthz 200 all along', async () => {
     const mongo = await startEmbeddedMongo();
     const cli = startCli(['serve', '--mongo', mongo.uri, '--port', '0', '--webhook-secret', SECRET]);
