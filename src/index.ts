@@ -27,4 +27,14 @@ export {
   type CatchUpReport,
   type ListReport,
 } from './backfill/index.js';
+export {
+  reconcile,
+  RUNS_COLLECTION,
+  type ReconcileListReport,
+  type ReconcileOptions,
+  type ReconcileProgress,
+  type ReconcileReport,
+  type RunDocument,
+  type Verdict,
+} from './reconcile/index.js';
 export * from './metrics/index.js';

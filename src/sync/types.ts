@@ -14,8 +14,8 @@ export interface StripeObjectLike {
   [field: string]: unknown;
 }
 
-/** Where a write came from; stored as `_mirror.source`. */
-export type SyncSource = 'webhook' | 'api' | 'backfill' | 'replay' | 'manual';
+/** Where a write came from; stored as `_mirror.source` (`reconcile`: a repair of drift found by `reconcile()`). */
+export type SyncSource = 'webhook' | 'api' | 'backfill' | 'replay' | 'manual' | 'reconcile';
 
 /**
  * Facts about one sync call, shared by every document it writes (the objects passed and everything nested in them).
