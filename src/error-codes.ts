@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   event_refetch_failed: { class: 'EventRefetchError', status: 500, meaning: "re-retrieving the event's object from Stripe failed; the event is stored as failed" },
   event_write_unconfirmed: { class: 'EventWriteUnconfirmedError', status: 500, meaning: "the write path confirmed none of the event's writes; the event is stored as failed" },
   webhook_delivery_timeout: { class: 'DeliveryTimeoutError', status: 503, meaning: 'the event was not applied within `deliveryTimeoutMs`; the work goes on and the redelivery meets its outcome' },
+  thin_event_needs_stripe: { class: 'ThinEventNeedsStripeError', meaning: 'a thin event arrived and the mirror has no Stripe client to retrieve its related object; stored `pending` (answered 200), applied once one is configured' },
   event_log_unavailable: { class: 'EventLogUnavailableError', status: 503, meaning: 'the `stripe_events` log cannot be read or written; nothing is known about the event' },
   event_failed: { class: null, status: 500, meaning: 'response body only: applying the event threw an error without a string code; stored as failed' },
 

@@ -55,6 +55,17 @@ export class DeliveryTimeoutError extends WebhookError {
   }
 }
 
+/**
+ * A thin event (v2 event destinations) carries no snapshot, and the mirror has no Stripe client to retrieve its
+ * related object with: the event is stored `pending` with this error, and applied once a client is configured
+ * (`reprocess`, or the queue worker).
+ */
+export class ThinEventNeedsStripeError extends WebhookError {
+  constructor(eventId: string, cause: unknown) {
+    super('thin_event_needs_stripe', `thin event ${eventId} points at an object the mirror cannot retrieve without a Stripe client (configure one: createStripeMirror({ stripe }))`, { cause });
+  }
+}
+
 /** Re-retrieving an event's object from the Stripe API failed (network, 404, auth). */
 export class EventRefetchError extends WebhookError {
   constructor(objectType: string, objectId: string, cause: unknown) {

@@ -9,6 +9,7 @@ import { upsertCommit, type EventUpsert } from './claim-batch.js';
 import { events, type EventDocument } from './event-collection.js';
 import { fulfilled, GroupCommit } from '../sync/group-commit.js';
 import { describeError } from './scrub.js';
+import { hydrateThinEvent, isThinEvent, type ThinEvent } from './thin.js';
 import { assertStorable, storageFailure } from './unstorable.js';
 
 export type { EventStatus };
@@ -209,7 +210,39 @@ export class EventLog {
         { returnDocument: 'after' },
       ),
     );
-    return doc ? claimedFrom(doc) : undefined;
+    if (!doc) return undefined;
+    return claimedFrom(doc) ?? (await this.#claimedThin(doc));
+  }
+
+  /**
+   * A stored thin event (kept `pending` until the mirror could retrieve its object) claimed now: retrieved into its
+   * snapshot, or marked failed with the reason (retried later), so it is never left held.
+   */
+  async #claimedThin(doc: Document): Promise<ClaimedEvent | undefined> {
+    const stored: Record<string, unknown> = { ...doc };
+    for (const field of BOOKKEEPING) delete stored[field];
+    if (!isThinEvent(stored)) return undefined;
+    const attempts = numberField(doc, 'attempts');
+    try {
+      return { event: await hydrateThinEvent(stored, this.mirror), attempts };
+    } catch (err) {
+      await this.markFailed(stored.id, err, { status: 'failed', nextAttemptAt: new Date(Date.now() + 60_000 * attempts) });
+      return undefined;
+    }
+  }
+
+  /**
+   * Stores a thin event whose related object the mirror cannot retrieve yet (no Stripe client) as `pending` with the
+   * reason, unless the log already has it: the queue worker or `reprocess` applies it once a client is configured.
+   */
+  async storeThinPending(event: ThinEvent, err: unknown, source: EventSource): Promise<void> {
+    const now = new Date();
+    const pending = { status: 'pending', attempts: 0, nextAttemptAt: now, lastError: describeError(err) };
+    try {
+      await events(this.mirror).updateOne({ _id: event.id }, { $setOnInsert: { ...insertFields(event, now, source), ...pending } }, { upsert: true });
+    } catch (error) {
+      if (!isDuplicateKey(error)) throw storageFailure(error);
+    }
   }
 
   /**
@@ -287,18 +320,18 @@ export function eventFromDocument(doc: Document): Stripe.Event | undefined {
   return isStripeEvent(event) ? event : undefined;
 }
 
-function insertFields(event: Stripe.Event, now: Date, source: EventSource = 'webhook'): Document {
+function insertFields(event: Stripe.Event | ThinEvent, now: Date, source: EventSource = 'webhook'): Document {
   const fields: Record<string, unknown> = { ...event };
   for (const field of BOOKKEEPING) delete fields[field];
   return {
     ...fields,
     receivedAt: now,
-    stripeAccount: typeof event.account === 'string' ? event.account : null,
+    stripeAccount: 'account' in event && typeof event.account === 'string' ? event.account : 'context' in event && typeof event.context === 'string' ? event.context : null,
     _mirror: {
-      watermark: eventCreated(event),
+      watermark: 'data' in event ? eventCreated(event) : Math.floor(now.getTime() / 1000),
       source,
       sourceId: event.id,
-      apiVersion: typeof event.api_version === 'string' ? event.api_version : null,
+      apiVersion: 'api_version' in event && typeof event.api_version === 'string' ? event.api_version : null,
       syncedAt: now,
     },
   };

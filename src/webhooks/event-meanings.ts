@@ -61,14 +61,16 @@ const OTHER_EVENTS = {
 const MEANINGS: Readonly<Partial<Record<string, EventMeaning>>> = { ...DELETED_EVENTS, ...OTHER_EVENTS };
 
 /**
- * The meaning of an event type that differs from "upsert `data.object`", or `undefined`. A `*.deleted` type newer than
- * this table is read as a deletion, as Stripe names them.
+ * The meaning of an event type that differs from "upsert `data.object`", or `undefined`; thin events' `v1.` types
+ * (`v1.customer.subscription.deleted`) mean what their snapshot types mean. A `*.deleted` type newer than this table
+ * is read as a deletion, as Stripe names them.
  *
  * ```ts
  * eventMeaning('customer.subscription.deleted'); // { kind: 'state', why: 'the subscription ended: …' }
  * ```
  */
-export function eventMeaning(type: string): EventMeaning | undefined {
+export function eventMeaning(eventType: string): EventMeaning | undefined {
+  const type = eventType.startsWith('v1.') ? eventType.slice('v1.'.length) : eventType;
   if (Object.hasOwn(MEANINGS, type)) return MEANINGS[type];
   return type.endsWith('.deleted') ? deleted('a *.deleted event type this table does not know yet') : undefined;
 }

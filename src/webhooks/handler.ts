@@ -1,12 +1,20 @@
 import type Stripe from 'stripe';
-import { DeliveryTimeoutError, EventInProgressError, EventLogUnavailableError, WebhookBodyConsumedError, WebhookRejectedError } from './errors.js';
+import {
+  DeliveryTimeoutError,
+  EventInProgressError,
+  EventLogUnavailableError,
+  ThinEventNeedsStripeError,
+  WebhookBodyConsumedError,
+  WebhookRejectedError,
+} from './errors.js';
 import type { EventSource } from './event-log.js';
 import type { AnyEventHook, EventHook, StripeEventType } from './hooks.js';
 import type { WebhookMetrics } from './metrics.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from './options.js';
 import { EventPipeline, type IngestResult } from './pipeline.js';
 import { reprocessWith, type ReprocessFilter, type ReprocessReport } from './reprocess.js';
-import { headerValue, verifyStripeWebhook, type WebhookHeaders } from './verify.js';
+import { hydrateThinEvent, isThinEvent, type ThinEvent } from './thin.js';
+import { headerValue, verifyDelivery, type WebhookHeaders } from './verify.js';
 import { startWorker, type EventWorker, type WorkerOptions } from './worker.js';
 
 /**
@@ -68,7 +76,7 @@ export class WebhookHandler {
    */
   async handle(request: WebhookRequest): Promise<WebhookResponse> {
     this.pipeline.countReceived();
-    let event: Stripe.Event;
+    let event: Stripe.Event | ThinEvent;
     try {
       event = await this.#verified(request);
     } catch (err) {
@@ -76,7 +84,9 @@ export class WebhookHandler {
       return this.#failure(err);
     }
     try {
-      return this.options.mode === 'queue' ? await this.#enqueue(event) : await this.#apply(event);
+      const snapshot = isThinEvent(event) ? await this.#hydrated(event) : event;
+      if (snapshot === undefined) return { status: 200, body: { received: true, id: event.id, status: 'pending' } };
+      return this.options.mode === 'queue' ? await this.#enqueue(snapshot) : await this.#apply(snapshot);
     } catch (err) {
       return this.#failure(err);
     }
@@ -109,7 +119,22 @@ export class WebhookHandler {
     return this.pipeline.metrics();
   }
 
-  async #verified(request: WebhookRequest): Promise<Stripe.Event> {
+  /**
+   * A thin event's snapshot, its object retrieved through the mirror's Stripe client; without a client the event is
+   * stored `pending` with the reason and `undefined` returned (answered 200: Stripe must not retry for days).
+   */
+  async #hydrated(event: ThinEvent): Promise<Stripe.Event | undefined> {
+    try {
+      return await hydrateThinEvent(event, this.options.mirror);
+    } catch (err) {
+      if (!(err instanceof ThinEventNeedsStripeError)) throw err;
+      await this.pipeline.log.storeThinPending(event, err, 'webhook');
+      this.options.logger.warn('stripe thin event stored pending: no Stripe client to retrieve its object', { id: event.id, type: event.type });
+      return undefined;
+    }
+  }
+
+  async #verified(request: WebhookRequest): Promise<Stripe.Event | ThinEvent> {
     const { maxBodyBytes } = this.options;
     if (typeof request.rawBody === 'function' && (headerValue(request.headers, 'stripe-signature') ?? '').trim() === '') {
       throw new WebhookRejectedError('missing_signature', 'missing Stripe-Signature header');
@@ -117,7 +142,7 @@ export class WebhookHandler {
     const rawBody = typeof request.rawBody === 'function' ? await request.rawBody() : request.rawBody;
     const size = typeof rawBody === 'string' ? Buffer.byteLength(rawBody) : rawBody.length;
     if (size > maxBodyBytes) throw new WebhookRejectedError('body_too_large', `body exceeds ${maxBodyBytes} bytes`);
-    return verifyStripeWebhook(rawBody, request.headers, this.options);
+    return verifyDelivery(rawBody, request.headers, this.options);
   }
 
   async #apply(event: Stripe.Event): Promise<WebhookResponse> {

@@ -8,6 +8,7 @@ export { reprocessEvents } from './reprocess.js';
 export type { ReprocessFilter, ReprocessOptions, ReprocessReport } from './reprocess.js';
 export { verifyStripeWebhook } from './verify.js';
 export { isStripeEvent } from './event-shape.js';
+export { hydrateThinEvent, isThinEvent, type ThinEvent } from './thin.js';
 export type { WebhookHeaders } from './verify.js';
 export { EventHooks } from './hooks.js';
 export type { AnyEventHook, EventHook, HookContext, StripeEventType } from './hooks.js';
@@ -25,6 +26,7 @@ export { eventMeaning, type EventMeaning } from './event-meanings.js';
 export {
   DeliveryTimeoutError,
   EventInProgressError,
+  ThinEventNeedsStripeError,
   EventLogUnavailableError,
   EventRefetchError,
   EventWriteUnconfirmedError,

@@ -1,6 +1,7 @@
 import Stripe from 'stripe';
 import { WebhookError, WebhookRejectedError, type RejectionReason } from './errors.js';
 import { isStripeEvent } from './event-shape.js';
+import { isThinEvent, type ThinEvent } from './thin.js';
 
 /** Request headers as Node, Koa, Express and Fastify expose them (lower-case names). */
 export type WebhookHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
@@ -18,6 +19,22 @@ export function verifyStripeWebhook(
   headers: WebhookHeaders,
   options: { secrets: readonly string[]; tolerance: number },
 ): Stripe.Event {
+  const delivered = verifyDelivery(rawBody, headers, options);
+  if (isThinEvent(delivered)) {
+    throw new WebhookRejectedError('not_an_event', 'a thin event (v2 event destination) carries no object: deliver it to a WebhookHandler, which retrieves it');
+  }
+  return delivered;
+}
+
+/**
+ * {@link verifyStripeWebhook} for what a webhook endpoint may receive: a snapshot event, or a thin event of Stripe's
+ * v2 event destinations (signed the same way, with the same secrets).
+ */
+export function verifyDelivery(
+  rawBody: Buffer | string,
+  headers: WebhookHeaders,
+  options: { secrets: readonly string[]; tolerance: number },
+): Stripe.Event | ThinEvent {
   const header = headerValue(headers, 'stripe-signature');
   if (header === undefined || header.trim() === '') {
     throw new WebhookRejectedError('missing_signature', 'missing Stripe-Signature header');
@@ -34,6 +51,7 @@ export function verifyStripeWebhook(
   } catch {
     throw new WebhookRejectedError('body_not_json', 'body is not JSON');
   }
+  if (isThinEvent(parsed)) return parsed;
   if (!isStripeEvent(parsed)) {
     throw new WebhookRejectedError('not_an_event', 'body is not a Stripe event (needs id, type and data.object; no top-level field may start with $ or contain .)');
   }
