@@ -1,6 +1,7 @@
 import type mongoose from 'mongoose';
 import type { Document } from 'mongodb';
 import { CHECKPOINT_COLLECTION } from '../../backfill/index.js';
+import { RUNS_COLLECTION } from '../../reconcile/runs.js';
 import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
@@ -12,6 +13,16 @@ export interface MirrorStatus {
   events: { byStatus: Record<string, number>; total: number; lastEventAt: number | null };
   failedEvents: { id: string; type: string; status: string; attempts: number; error: string | null }[];
   backfill: { type: string; account: string | null; objects: number; done: boolean; updatedAt: string | null }[];
+  /** The last five `reconcile` runs, newest first (`stripe_sync_runs`); `totals` is null while running or after a failure. */
+  reconcileRuns: {
+    id: string;
+    status: string;
+    repair: boolean;
+    startedAt: string | null;
+    endedAt: string | null;
+    totals: { missing: number; gone: number; stale: number; newer: number; equal: number; repaired: number } | null;
+    error: string | null;
+  }[];
 }
 
 /**
@@ -56,6 +67,7 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
     .find({ status: { $in: ['failed', 'dead'] } }, { sort: { created: -1 }, limit: 50, projection: { type: 1, status: 1, attempts: 1, lastError: 1 } })
     .toArray();
   const checkpoints = await db.collection(CHECKPOINT_COLLECTION).find({}, { sort: { _id: 1 } }).toArray();
+  const runs = await db.collection(RUNS_COLLECTION).find({ kind: 'reconcile' }, { sort: { startedAt: -1 }, limit: 5, projection: { lists: 0 } }).toArray();
   const byStatus = Object.fromEntries(statusGroups.map((g) => [String(g._id), g.count]));
   return {
     objects: objectGroups
@@ -74,6 +86,15 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
       error: typeof doc.lastError?.message === 'string' ? doc.lastError.message : null,
     })),
     backfill: listCheckpoints(checkpoints),
+    reconcileRuns: runs.map((run) => ({
+      id: String(run._id),
+      status: String(run.status),
+      repair: run.repair === true,
+      startedAt: run.startedAt instanceof Date ? run.startedAt.toISOString() : null,
+      endedAt: run.endedAt instanceof Date ? run.endedAt.toISOString() : null,
+      totals: typeof run.totals === 'object' && run.totals !== null ? run.totals : null,
+      error: typeof run.error === 'string' ? run.error : null,
+    })),
   };
 }
 
@@ -116,5 +137,17 @@ function formatStatus(status: MirrorStatus): string {
   if (unfinished.length > 0) {
     sections.push(`backfill interrupted for ${unfinished.map((c) => c.type).join(', ')}: run 'stripe-mirror sync' again to resume\n`);
   }
+  const [run] = status.reconcileRuns;
+  if (run) sections.push(`last reconcile: ${describeRun(run)}\n`);
   return sections.join('\n');
+}
+
+/** One line for a reconcile run: `done at …, clean (1204 equal)`, `done at …, 2 missing, 1 stale, 0 gone (repaired)`. */
+function describeRun(run: MirrorStatus['reconcileRuns'][number]): string {
+  if (run.status === 'running') return `started at ${run.startedAt ?? '-'}, not finished (still running, or the process died)`;
+  if (run.status !== 'done' || !run.totals) return `${run.status} at ${run.endedAt ?? '-'}: ${run.error ?? 'no details'}`;
+  const { missing, stale, gone, equal } = run.totals;
+  const drift = missing + stale + gone === 0 ? `clean (${equal} equal)` : `${missing} missing, ${stale} stale, ${gone} gone`;
+  const repaired = run.repair ? ' (repaired)' : missing + stale + gone > 0 ? " (run 'stripe-mirror reconcile --repair' to fix)" : '';
+  return `done at ${run.endedAt ?? '-'}, ${drift}${repaired}`;
 }
