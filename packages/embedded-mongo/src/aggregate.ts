@@ -1,7 +1,8 @@
-import { valuesEqual } from './compare.js';
+import { isNumeric, valuesEqual } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
 import { type Doc, collectPathValues, deepCopy, isPlainObject, splitPath } from './paths.js';
 import { bsonAggregator, idFirst } from './mingo-context.js';
+import { validateFilter } from './filter-check.js';
 import { matches } from './query.js';
 import { sortDocuments } from './sort.js';
 import type { Storage } from './storage.js';
@@ -35,6 +36,7 @@ export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineCo
     switch (name) {
       case '$match':
         if (!isPlainObject(spec)) throw new MongoCommandError('Location', 'the match filter must be an expression in an object');
+        validateFilter(spec);
         docs = docs.filter((doc) => matches(doc, spec));
         break;
       case '$sort':
@@ -45,7 +47,7 @@ export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineCo
         docs = docs.slice(Number(spec));
         break;
       case '$limit':
-        docs = docs.slice(0, Number(spec));
+        docs = docs.slice(0, limitOf(spec));
         break;
       case '$count':
         if (typeof spec !== 'string' || spec.length === 0) throw new MongoCommandError('Location', 'the count field must be a non-empty string');
@@ -65,6 +67,15 @@ export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineCo
     }
   }
   return docs;
+}
+
+/** `$limit`'s argument, checked as mongod checks it: a positive integral number (`{ $limit: 0 }` fails). */
+function limitOf(spec: unknown): number {
+  if (!isNumeric(spec)) throw new MongoCommandError('Location15957', 'the limit must be specified as a number');
+  const limit = Number(spec);
+  if (!Number.isInteger(limit)) throw new MongoCommandError('Location15957', 'the limit must be specified as a number');
+  if (limit <= 0) throw new MongoCommandError('Location15958', 'the limit must be positive');
+  return limit;
 }
 
 function viaMingo(docs: Doc[], stage: Doc, context: PipelineContext): Doc[] {

@@ -44,6 +44,10 @@ export const MongoErrorCodes = {
   TransactionTooOld: 225,
   DuplicateKey: 11000,
   Location: 40324,
+  Location15957: 15957,
+  Location15958: 15958,
+  WriteConflict: 112,
+  BSONObjectTooLarge: 10334,
 } as const;
 
 export type MongoErrorName = keyof typeof MongoErrorCodes;

@@ -1,10 +1,12 @@
 import { keyString } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
 import { type Doc, isPlainObject } from './paths.js';
+import { validateFilter } from './filter-check.js';
 import { type MatchState, isOperatorObject, matches } from './query.js';
 import { topDocuments } from './sort.js';
 import type { Collection, Storage } from './storage.js';
 import { applyUpdate, copyForUpdate, isReplacement } from './update.js';
+import { validateOperators } from './update-order.js';
 import { seedFromFilter, withIdFirst } from './upsert-seed.js';
 
 /**
@@ -36,6 +38,7 @@ function pinnedIds(filter: Doc): unknown[] | undefined {
 
 /** Documents matching `filter`, in natural order (or `sort` order), at most `limit` of them (0 = all). */
 export function selectDocuments(collection: Collection | undefined, filter: Doc, options: { limit?: number; sort?: Doc } = {}): Selected[] {
+  validateFilter(filter);
   if (!collection) return [];
   const ids = pinnedIds(filter);
   const source: Iterable<Doc> = ids ? uniqueById(collection, ids) : collection.docs.values();
@@ -88,6 +91,7 @@ export interface UpdateOutcome {
 export function updateDocuments(storage: Storage, db: string, name: string, spec: UpdateSpec): UpdateOutcome {
   if (!isPlainObject(spec.q)) throw new MongoCommandError('FailedToParse', 'the update query must be an object');
   if (spec.multi && isReplacement(spec.u)) throw new MongoCommandError('FailedToParse', 'multi update is not supported for replacement-style update');
+  if (isPlainObject(spec.u) && !isReplacement(spec.u)) validateOperators(spec.u);
   let collection = storage.collection(db, name);
   const selected = selectDocuments(collection, spec.q, { limit: spec.multi ? 0 : 1, ...(spec.sort ? { sort: spec.sort } : {}) });
   if (selected.length === 0) {

@@ -34,7 +34,8 @@ export function matches(doc: Doc, filter: Doc, state?: MatchState): boolean {
   return true;
 }
 
-function clauses(operator: string, value: unknown): Doc[] {
+/** The clauses of `$and`/`$or`/`$nor`, checked as mongod checks them. */
+export function clauses(operator: string, value: unknown): Doc[] {
   if (!Array.isArray(value) || value.length === 0) {
     throw new MongoCommandError('BadValue', `${operator} must be a nonempty array`);
   }

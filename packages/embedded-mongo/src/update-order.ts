@@ -66,6 +66,18 @@ function cachedOrder(entries: readonly UpdateEntry[]): readonly number[] {
 
 const orderCache = new Map<string, readonly number[]>();
 
+/**
+ * Validates an operator update's operators before any document is read, as mongod parses the update up front: an
+ * unknown modifier fails even when nothing matches.
+ *
+ * ```ts
+ * validateOperators({ $bogus: { a: 1 } }); // throws FailedToParse "Unknown modifier: $bogus. ..."
+ * ```
+ */
+export function validateOperators(update: Doc): void {
+  for (const op in update) checkedFields(op, update[op]);
+}
+
 function checkedFields(op: string, fields: unknown): Doc {
   if (!isPlainObject(fields)) throw new MongoCommandError('FailedToParse', `Modifiers operate on fields but we found type ${typeof fields} instead`);
   if (op === '$rename' || operators[op]) return fields;
