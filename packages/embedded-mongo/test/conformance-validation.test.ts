@@ -14,10 +14,12 @@ async function failure(run: () => Promise<unknown>): Promise<{ code: unknown; me
   return { code: server.code, message: server.message };
 }
 
+type Row = Document & { _id: number };
+
 describe('embedded MongoDB conformance: validation does not depend on matching documents', () => {
   const t = useTestDatabase('conformance_validation');
-  const missing = (): Collection<Document> => t.db.collection('missing');
-  const full = (): Collection<Document> => t.db.collection('full');
+  const missing = (): Collection<Row> => t.db.collection<Row>('missing');
+  const full = (): Collection<Row> => t.db.collection<Row>('full');
 
   beforeEach(async () => {
     await full().insertOne({ _id: 1, a: 5, s: 'text', loc: [0, 0] });
