@@ -30,22 +30,34 @@ import type { Verdict } from './options.js';
 export function compareObject(listed: PlainObject & { object: string }, stored: Document | undefined, fetchedAt: number): Exclude<Verdict, 'gone'> {
   if (stored === undefined) return 'missing';
   if (stored.object !== listed.object && canonicalTypeOf(listed.object) === stored.object) return 'equal';
-  if (isDeepStrictEqual(storableFields(listed), storedFields(stored))) return 'equal';
+  if (sameFields(storableFields(listed), stored)) return 'equal';
   const watermark: unknown = stored._mirror?.watermark;
   return typeof watermark === 'number' && watermark > fetchedAt ? 'newer' : 'stale';
 }
 
-/** The Stripe fields the write path stores for `object` (not a tombstone, so without `deleted`). */
+/** The Stripe fields the write path stores for `object`; a live object never stores `deleted`, which `sameFields` skips. */
 function storableFields(object: PlainObject): PlainObject {
   const [root] = extractDocuments([object], false, { expandableFields, maxDepth: DEFAULT_MAX_DEPTH, maxObjects: DEFAULT_MAX_OBJECTS });
-  const { deleted: _deleted, ...fields } = root?.fields ?? {};
-  return fields;
+  return root?.fields ?? {};
 }
 
-/** A stored document without the mirror's own fields. */
-function storedFields(document: Document): PlainObject {
-  const { _id: _ignoredId, _mirror: _ignoredMirror, stripeAccount: _ignoredAccount, ...fields } = document;
-  return fields;
+/** The mirror's own fields of a stored document. */
+const BOOKKEEPING = new Set(['_id', '_mirror', 'stripeAccount']);
+
+/**
+ * Whether `stored`, without its bookkeeping, holds exactly `fields` (without `deleted`), compared key by key without
+ * copying either document: this runs for every object of every page.
+ */
+function sameFields(fields: PlainObject, stored: Document): boolean {
+  let count = 0;
+  for (const key of Object.keys(fields)) {
+    if (key === 'deleted') continue;
+    if (!Object.hasOwn(stored, key) || !isDeepStrictEqual(fields[key], stored[key])) return false;
+    count += 1;
+  }
+  let storedCount = 0;
+  for (const key of Object.keys(stored)) if (!BOOKKEEPING.has(key)) storedCount += 1;
+  return count === storedCount;
 }
 
 function canonicalTypeOf(type: string): string | undefined {
