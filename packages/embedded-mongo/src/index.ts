@@ -29,6 +29,11 @@ export interface EmbeddedMongoOptions {
    * mongod 7: `startEmbeddedMongo({ serverVersion: '7.0' })`.
    */
   serverVersion?: ServerVersion;
+  /**
+   * How often the TTL monitor deletes expired documents of `expireAfterSeconds` indexes, in milliseconds; default
+   * 60000, like mongod's `ttlMonitorSleepSecs`. Tests shorten it: `startEmbeddedMongo({ ttlMonitorPeriodMs: 50 })`.
+   */
+  ttlMonitorPeriodMs?: number;
 }
 
 export interface EmbeddedMongo {
@@ -44,7 +49,11 @@ export interface EmbeddedMongo {
 /** Starts an embedded server and resolves once it accepts connections. */
 export async function startEmbeddedMongo(options: EmbeddedMongoOptions = {}): Promise<EmbeddedMongo> {
   const host = options.host ?? '127.0.0.1';
-  const server = new WireServer({ replicaSet: options.replicaSet ?? true, serverVersion: options.serverVersion ?? DEFAULT_SERVER_VERSION });
+  const server = new WireServer({
+    replicaSet: options.replicaSet ?? true,
+    serverVersion: options.serverVersion ?? DEFAULT_SERVER_VERSION,
+    ...(options.ttlMonitorPeriodMs !== undefined ? { ttlMonitorPeriodMs: options.ttlMonitorPeriodMs } : {}),
+  });
   const port = await server.listen(options.port ?? 0, host);
   const uriHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   let stopped: Promise<void> | undefined;

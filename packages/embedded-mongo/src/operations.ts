@@ -147,10 +147,28 @@ export function deleteDocuments(collection: Collection | undefined, filter: Doc,
   return selected.map((s) => s.doc);
 }
 
-/** Refuses options the embedded server cannot honour (a non-simple collation). */
-export function refuseUnsupportedOptions(spec: Doc): void {
+/**
+ * Refuses options the embedded server cannot honour (a non-simple collation) and checks a `hint` against the
+ * collection's indexes: a hint naming no index fails as on mongod; one naming a plain index changes nothing here
+ * (every read scans), but a sparse or partial index would change the result, so that is refused.
+ *
+ * ```ts
+ * refuseUnsupportedOptions({ find: 'c', hint: 'missing_1' }, collection); // throws BadValue
+ * ```
+ */
+export function refuseUnsupportedOptions(spec: Doc, collection: Collection | undefined): void {
   const collation = spec.collation;
   if (isPlainObject(collation) && collation.locale !== undefined && collation.locale !== 'simple') {
     throw unsupported('collation');
   }
+  if (spec.hint !== undefined && collection) checkHint(spec.hint, collection);
+}
+
+function checkHint(hint: unknown, collection: Collection): void {
+  if (isPlainObject(hint) && Object.keys(hint).length === 0) return;
+  if (isPlainObject(hint) && '$natural' in hint) return;
+  const key = isPlainObject(hint) ? keyString(hint) : undefined;
+  const index = collection.indexes.find((spec) => (key === undefined ? spec.name === hint : keyString(spec.key) === key));
+  if (!index) throw new MongoCommandError('BadValue', 'error processing query: planner returned error :: caused by :: hint provided does not correspond to an existing index');
+  if (index.sparse || index.partialFilterExpression) throw unsupported('a hint naming a sparse or partial index');
 }

@@ -6,6 +6,7 @@ import { CursorStore } from './cursors.js';
 import { type Doc, isPlainObject } from './paths.js';
 import { DEFAULT_SERVER_VERSION, type ServerVersion } from './server-version.js';
 import { Storage } from './storage.js';
+import { TtlMonitor } from './ttl.js';
 import { TransactionManager } from './transactions.js';
 import { toErrorReply } from './errors.js';
 import { FrameReader, type WireMessage, encodeMsg, encodeReply, parseMessage } from './wire.js';
@@ -42,8 +43,10 @@ export class WireServer {
   private readonly serverVersion: ServerVersion;
   private identity: ServerIdentity | undefined;
   private nextConnectionId = 1;
+  private readonly ttl: TtlMonitor;
 
-  constructor(options: { replicaSet: boolean; serverVersion?: ServerVersion }) {
+  constructor(options: { replicaSet: boolean; serverVersion?: ServerVersion; ttlMonitorPeriodMs?: number }) {
+    this.ttl = new TtlMonitor(this.storage, options.ttlMonitorPeriodMs ?? 60_000);
     this.replicaSet = options.replicaSet;
     this.serverVersion = options.serverVersion ?? DEFAULT_SERVER_VERSION;
     this.tcp = net.createServer((socket) => this.accept(socket));
@@ -66,6 +69,7 @@ export class WireServer {
           electionId: new ObjectId('7fffffff0000000000000001'),
           version: this.serverVersion,
         };
+        this.ttl.start();
         resolve(bound);
       });
     });
@@ -73,6 +77,7 @@ export class WireServer {
 
   /** Stops accepting, destroys every open socket and pending heartbeat, and resolves once closed. */
   close(): Promise<void> {
+    this.ttl.stop();
     for (const timers of this.helloTimers.values()) for (const timer of timers) clearTimeout(timer);
     this.helloTimers.clear();
     for (const socket of this.sockets) socket.destroy();

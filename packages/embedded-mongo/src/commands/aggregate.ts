@@ -12,9 +12,9 @@ import type { CommandHandler } from './context.js';
  * ```
  */
 const aggregate: CommandHandler = (command, context) => {
-  refuseUnsupportedOptions(command);
   if (command.explain) throw unsupported('explain');
   const target = command.aggregate;
+  refuseUnsupportedOptions(command, typeof target === 'string' ? context.storage.collection(context.db, target) : undefined);
   if (typeof target !== 'string' && target !== 1) {
     throw new MongoCommandError('BadValue', 'aggregate needs a collection name or 1');
   }

@@ -1,4 +1,4 @@
-import { MongoCommandError } from '../errors.js';
+import { MongoCommandError, unsupported } from '../errors.js';
 import { type IndexSpec, indexName } from '../indexes.js';
 import { type Doc, isPlainObject } from '../paths.js';
 import { matches } from '../query.js';
@@ -20,9 +20,32 @@ const create: CommandHandler = (command, context) => {
     throw new MongoCommandError('NamespaceExists', `Collection ${context.db}.${name} already exists.`);
   }
   const options = Object.fromEntries(Object.entries(command).filter(([key]) => !envelopeFields.has(key)));
+  refuseCollectionOptions(options);
   context.storage.collection(context.db, name, { create: true, collectionOptions: options });
   return { ok: 1 };
 };
+
+/**
+ * Refuses the `create` options the embedded server would otherwise accept and then ignore: views, timeseries and
+ * capped collections, validators, a default collation. A capped collection without `size` gets mongod's own error.
+ *
+ * ```ts
+ * refuseCollectionOptions({ viewOn: 'orders', pipeline: [] }); // throws "views (create with viewOn) is not supported …"
+ * ```
+ */
+function refuseCollectionOptions(options: Doc): void {
+  if (options.viewOn !== undefined || options.pipeline !== undefined) throw unsupported('views (create with viewOn)');
+  if (options.timeseries !== undefined) throw unsupported('timeseries collections');
+  if (options.capped === true) {
+    if (options.size === undefined) throw new MongoCommandError('InvalidOptions', "the 'size' field is required when 'capped' is true");
+    throw unsupported('capped collections (capped, size, max)');
+  }
+  if (options.clusteredIndex !== undefined) throw unsupported('clustered collections');
+  if (isPlainObject(options.validator) && Object.keys(options.validator).length > 0) {
+    throw unsupported(`collection validators${'$jsonSchema' in options.validator ? ' ($jsonSchema)' : ''}`);
+  }
+  if (isPlainObject(options.collation) && options.collation.locale !== 'simple') throw unsupported('a default collation on a collection');
+}
 
 const drop: CommandHandler = (command, context) => {
   const name = collectionName(command, 'drop');

@@ -15,7 +15,7 @@ import { type CommandHandler, collectionName } from './context.js';
  */
 const findAndModify: CommandHandler = (command, context) => {
   const name = collectionName(command, 'findAndModify');
-  refuseUnsupportedOptions(command);
+  refuseUnsupportedOptions(command, context.storage.collection(context.db, name));
   const query = command.query ?? {};
   if (!isPlainObject(query)) throw new MongoCommandError('TypeMismatch', '"query" had the wrong type. Expected object');
   const sort = isPlainObject(command.sort) && Object.keys(command.sort).length > 0 ? command.sort : undefined;

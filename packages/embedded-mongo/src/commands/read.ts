@@ -28,13 +28,13 @@ function numberOption(command: Doc, field: string): number | undefined {
 
 const find: CommandHandler = (command, context) => {
   const name = collectionName(command, 'find');
-  refuseUnsupportedOptions(command);
+  const collection = context.storage.collection(context.db, name);
+  refuseUnsupportedOptions(command, collection);
   if (command.tailable || command.awaitData) throw unsupported('tailable cursors');
   const sort = command.sort === undefined ? undefined : filterOf(command, 'sort');
   const skip = numberOption(command, 'skip') ?? 0;
   const rawLimit = numberOption(command, 'limit') ?? 0;
   const limit = Math.abs(rawLimit);
-  const collection = context.storage.collection(context.db, name);
   const wanted = limit > 0 ? skip + limit : 0;
   const selected = selectDocuments(collection, filterOf(command, 'filter'), {
     ...(wanted > 0 ? { limit: wanted } : {}),
@@ -61,8 +61,8 @@ const killCursors: CommandHandler = (command, context) => {
 
 const count: CommandHandler = (command, context) => {
   const name = collectionName(command, 'count');
-  refuseUnsupportedOptions(command);
   const collection = context.storage.collection(context.db, name);
+  refuseUnsupportedOptions(command, collection);
   const query = filterOf(command, 'query');
   const skip = numberOption(command, 'skip') ?? 0;
   const limit = Math.abs(numberOption(command, 'limit') ?? 0);
@@ -73,11 +73,12 @@ const count: CommandHandler = (command, context) => {
 
 const distinct: CommandHandler = (command, context) => {
   const name = collectionName(command, 'distinct');
-  refuseUnsupportedOptions(command);
+  const collection = context.storage.collection(context.db, name);
+  refuseUnsupportedOptions(command, collection);
   if (typeof command.key !== 'string') throw new MongoCommandError('TypeMismatch', '"key" had the wrong type. Expected string');
   const parts = splitPath(command.key);
   const values: unknown[] = [];
-  for (const { doc } of selectDocuments(context.storage.collection(context.db, name), filterOf(command, 'query'))) {
+  for (const { doc } of selectDocuments(collection, filterOf(command, 'query'))) {
     for (const value of collectPathValues(doc, parts)) {
       for (const item of Array.isArray(value) ? value : [value]) {
         if (item !== undefined && !values.some((v) => valuesEqual(v, item))) values.push(item);

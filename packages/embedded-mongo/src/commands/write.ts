@@ -1,3 +1,4 @@
+import { BSON } from 'bson';
 import { MongoCommandError, toErrorReply } from '../errors.js';
 import { type UpdateSpec, deleteDocuments, refuseUnsupportedOptions, updateDocuments } from '../operations.js';
 import { type Doc, isPlainObject } from '../paths.js';
@@ -78,6 +79,7 @@ const insert: CommandHandler = (command, context) => {
  * `bulkWrite`, whose insert ops behave exactly like an `insert` command's documents.
  */
 export function insertDocument(collection: Collection, document: Doc | RawDocument): void {
+  checkDocumentSize(document instanceof RawDocument ? document.bytes.length : BSON.calculateObjectSize(document));
   if (document instanceof RawDocument) {
     const stored = storableId(document);
     if (stored) {
@@ -88,6 +90,25 @@ export function insertDocument(collection: Collection, document: Doc | RawDocume
   const doc = document instanceof RawDocument ? decodeStatement(document) : document;
   if (Array.isArray(doc._id)) throw new MongoCommandError('BadValue', "The '_id' value cannot be of type array");
   collection.insert(withIdFirst(doc));
+}
+
+/** mongod's largest user document (16 MiB) and the largest BSON object it parses at all (16 MiB + 16 KiB). */
+const MAX_USER_SIZE = 16 * 1024 * 1024;
+const MAX_BSON_SIZE = MAX_USER_SIZE + 16 * 1024;
+
+/**
+ * Refuses an inserted document over 16 MiB as mongod does: past 16 MiB + 16 KiB it cannot even be parsed
+ * (BSONObjectTooLarge, code 10334); between the two it is "object to insert too large" (BadValue).
+ *
+ * ```ts
+ * checkDocumentSize(17 * 1024 * 1024); // throws BSONObjectTooLarge
+ * ```
+ */
+function checkDocumentSize(size: number): void {
+  if (size > MAX_BSON_SIZE) {
+    throw new MongoCommandError('BSONObjectTooLarge', `BSONObj size: ${size} (0x${size.toString(16).toUpperCase()}) is invalid. Size must be between 0 and ${MAX_BSON_SIZE}(16MB)`);
+  }
+  if (size > MAX_USER_SIZE) throw new MongoCommandError('BadValue', `object to insert too large. size in bytes: ${size}, max size: ${MAX_USER_SIZE}`);
 }
 
 const update: CommandHandler = (command, context) => {
@@ -119,7 +140,7 @@ export interface UpdateStatementResult {
  * with `bulkWrite`, which passes its `{ filter, updateMods }` ops in this shape.
  */
 export function updateStatement(storage: Storage, db: string, name: string, statement: Doc): UpdateStatementResult {
-  refuseUnsupportedOptions(statement);
+  refuseUnsupportedOptions(statement, storage.collection(db, name));
   const outcome = updateDocuments(storage, db, name, statement as unknown as UpdateSpec);
   if (outcome.upsertedId !== undefined) return { n: 1, nModified: 0, upsertedId: outcome.upsertedId };
   return { n: outcome.matched, nModified: outcome.modified };
@@ -127,7 +148,7 @@ export function updateStatement(storage: Storage, db: string, name: string, stat
 
 /** Runs one delete statement (`{ q, limit: 0 | 1, collation? }`) on `collection`; returns how many it removed. */
 export function deleteStatement(collection: Collection | undefined, statement: Doc): number {
-  refuseUnsupportedOptions(statement);
+  refuseUnsupportedOptions(statement, collection);
   const limit = Number(statement.limit ?? 0);
   if (limit !== 0 && limit !== 1) throw new MongoCommandError('BadValue', 'The limit field in delete objects must be 0 or 1');
   return deleteDocuments(collection, statement.q as Doc, limit).length;
