@@ -11,6 +11,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   sync: { summary: 'backfill the mirror from the Stripe API', load: async () => (await import('./commands/sync.js')).syncCommand },
   replay: { summary: 'apply events from an NDJSON file', load: async () => (await import('./commands/replay.js')).replayCommand },
   reprocess: { summary: 'apply stored events again', load: async () => (await import('./commands/reprocess.js')).reprocessCommand },
+  migrate: { summary: 'bring documents of older versions to the current layout', load: async () => (await import('./commands/migrate.js')).migrateCommand },
   reconcile: { summary: 'compare the mirror with Stripe and repair the drift', load: async () => (await import('./commands/reconcile.js')).reconcileCommand },
   status: { summary: 'show what the mirror holds', load: async () => (await import('./commands/status.js')).statusCommand },
   demo: { summary: 'run everything locally against a fake Stripe API', load: async () => (await import('./commands/demo.js')).demoCommand },

@@ -1,4 +1,5 @@
 import type { EmbeddedMongo } from '@stripe-mirror/embedded-mongo';
+import { migrateMirror, needsMigration } from '../../models/migrate.js';
 import { createStripeMirror } from '../../models/mirror.js';
 import { parseCommandArgs, parsePort, parseSeconds, type Command } from '../command.js';
 import { loadConfigFile, resolveWebhookSecrets } from '../config.js';
@@ -64,6 +65,7 @@ export const serveCommand: Command = {
       const connection = await connectMongo(uri);
       try {
         const mirror = createStripeMirror({ connection });
+        if (await needsMigration(mirror)) logger.info('migrated documents of an older version', { ...(await migrateMirror(mirror)) });
         const json = logger.format === 'json';
         const server = await startWebhookServer({ mirror, secrets, port, host, path, mode, logger, logApplied: json || io.verbose });
         const mongo = `${redactMongoUri(uri)}${embedded ? ' (embedded, data is lost on exit)' : ''}`;
