@@ -1,4 +1,4 @@
-import { Decimal128 } from 'bson';
+import { Decimal128, Double } from 'bson';
 import { Aggregator } from 'mingo/aggregator';
 import { Context } from 'mingo/core';
 import * as accumulatorOperators from 'mingo/operators/accumulator';
@@ -17,6 +17,7 @@ import type { Doc } from './paths.js';
  * Accumulators that replace mingo's where it gets BSON numbers wrong: mingo's `$sum`/`$avg` ignore `Long` and
  * `Decimal128` (they are objects, not JS numbers) and its `$min`/`$max` compare them as strings. These use the
  * embedded server's exact arithmetic and MongoDB ordering, so `$group` over int64 and decimal amounts is right.
+ * `$avg` is a double unless decimal: an integral mean is a `Double`, which a JS number would not encode as.
  *
  * ```ts
  * bsonAggregator([{ $group: { _id: '$customer', total: { $sum: '$amount' } } }]).run(docs);
@@ -39,7 +40,8 @@ function average(collection: unknown[], expr: unknown, options: Options): unknow
   if (numbers.length === 0) return null;
   const total = numbers.reduce((a, b) => addNumbers(a, b), 0);
   const mean = Number(String(total)) / numbers.length;
-  return bsonTag(total) === 'Decimal128' ? Decimal128.fromString(String(mean)) : mean;
+  if (bsonTag(total) === 'Decimal128') return Decimal128.fromString(String(mean));
+  return Number.isInteger(mean) ? new Double(mean) : mean;
 }
 
 function extreme(direction: 1 | -1): (collection: unknown[], expr: unknown, options: Options) => unknown {

@@ -5,11 +5,13 @@ import { decimalView, type Exact, numberView } from './numbers.js';
 import { MongoCommandError } from './errors.js';
 
 /**
- * Arithmetic for `$inc` and `$mul` that keeps MongoDB's result types: double with double stays a JS number, int64
- * (`Long`) with an integer stays `Long`, and anything with `Decimal128` is computed exactly in decimal.
+ * Arithmetic for `$inc` and `$mul` that keeps MongoDB's result types: double with double stays a JS number, int32
+ * with int32 past the int32 range becomes int64 (`Long`), int64 with an integer stays `Long`, and anything with
+ * `Decimal128` is computed exactly in decimal.
  *
  * ```ts
  * addNumbers(Long.fromNumber(1), 2); // Long(3)
+ * addNumbers(2147483647, 1); // Long(2147483648)
  * ```
  */
 export function addNumbers(a: unknown, b: unknown): unknown {
@@ -25,7 +27,12 @@ export function multiplyNumbers(a: unknown, b: unknown): unknown {
 }
 
 function combine(a: unknown, b: unknown, onDoubles: (x: number, y: number) => number, onExact: (x: Exact, y: Exact) => Exact): unknown {
-  if (typeof a === 'number' && typeof b === 'number') return onDoubles(a, b);
+  if (typeof a === 'number' && typeof b === 'number') {
+    const result = onDoubles(a, b);
+    if (!isInt32(a) || !isInt32(b) || isInt32(result)) return result;
+    const exact = onExact(numberView(a) as Exact, numberView(b) as Exact);
+    return Long.fromBigInt(BigInt.asIntN(64, exact.num / exact.den));
+  }
   if (!isNumeric(a) || !isNumeric(b)) throw new MongoCommandError('TypeMismatch', 'Cannot apply arithmetic to a non-numeric value');
   const ta = bsonTag(a);
   const tb = bsonTag(b);
@@ -43,6 +50,11 @@ function combine(a: unknown, b: unknown, onDoubles: (x: number, y: number) => nu
     return Long.fromBigInt(BigInt.asIntN(64, result.num / result.den));
   }
   return onDoubles(toDouble(a), toDouble(b));
+}
+
+/** A JS number the server stores as int32 (see bsonTypeNumber): int32 arithmetic that overflows gives int64. */
+function isInt32(value: number): boolean {
+  return Number.isInteger(value) && Math.abs(value) <= 0x7fffffff;
 }
 
 function toDouble(value: unknown): number {
