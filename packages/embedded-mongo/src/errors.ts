@@ -45,6 +45,7 @@ export const MongoErrorCodes = {
   DuplicateKey: 11000,
   Location: 40324,
   Location15957: 15957,
+  Location51246: 51246,
   Location15958: 15958,
   WriteConflict: 112,
   BSONObjectTooLarge: 10334,

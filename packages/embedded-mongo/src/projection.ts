@@ -1,6 +1,8 @@
 import { Query } from 'mingo';
 import { MongoCommandError } from './errors.js';
 import { type Doc, deepCopy, isPlainObject, ownField, setField, splitPath } from './paths.js';
+import { applyOperators, isInclusion, splitOperators } from './projection-operators.js';
+import type { MatchState } from './query.js';
 
 /**
  * Find projections: inclusion (`{ a: 1, 'b.c': 1 }`) and exclusion (`{ a: 0 }`) are applied here so `.`/`$` keys in
@@ -10,13 +12,35 @@ import { type Doc, deepCopy, isPlainObject, ownField, setField, splitPath } from
  * project({ _id: 1, a: 1, b: 2 }, { a: 1 }); // { _id: 1, a: 1 }
  * ```
  */
-export function project(doc: Doc, projection: Doc | undefined): Doc {
+export function project(doc: Doc, projection: Doc | undefined, state?: MatchState): Doc {
   if (!projection || Object.keys(projection).length === 0) return doc;
   const entries = Object.entries(projection);
   if (entries.some(([key, value]) => key.includes('$') || (typeof value === 'object' && value !== null) || typeof value === 'string')) {
+    return projectWithOperators(doc, projection, state);
+  }
+  return projectPlain(doc, projection, entries);
+}
+
+/**
+ * `$slice`, `$elemMatch` and positional `$` (projection-operators.ts) on top of the plain entries; a `$slice`-only
+ * projection keeps every field. Aggregation expressions in a projection still go to mingo.
+ */
+function projectWithOperators(doc: Doc, projection: Doc, state: MatchState | undefined): Doc {
+  const split = splitOperators(projection);
+  if (!split) {
     const [result] = new Query({}).find([deepCopy(doc)], projection).all() as Doc[];
     return result ?? {};
   }
+  const { plain, operators } = split;
+  const base: Doc = { ...plain };
+  if (isInclusion(plain, operators)) for (const operator of operators) base[operator.path] = 1;
+  const entries = Object.entries(base);
+  const result = entries.length === 0 ? deepCopy(doc) : deepCopy(projectPlain(doc, base, entries));
+  applyOperators(doc, result, operators, state);
+  return result;
+}
+
+function projectPlain(doc: Doc, projection: Doc, entries: [string, unknown][]): Doc {
   const includeId = projection._id === undefined ? true : Boolean(projection._id);
   const others = entries.filter(([key]) => key !== '_id');
   const inclusion = others.length > 0 ? others.every(([, v]) => Boolean(v)) : !includeId ? false : true;

@@ -41,7 +41,7 @@ const find: CommandHandler = (command, context) => {
     ...(sort && Object.keys(sort).length > 0 ? { sort } : {}),
   });
   const projection = command.projection === undefined ? undefined : filterOf(command, 'projection');
-  const docs = selected.slice(skip, limit > 0 ? skip + limit : undefined).map((s) => project(s.doc, projection));
+  const docs = selected.slice(skip, limit > 0 ? skip + limit : undefined).map((s) => project(s.doc, projection, s.state));
   const batchSize = numberOption(command, 'batchSize');
   return context.cursors.openCursor(`${context.db}.${name}`, docs, {
     ...(batchSize !== undefined ? { batchSize } : {}),
