@@ -6,6 +6,7 @@ import { customerRoutes } from './resources/customers.js';
 import { eventRoutes } from './resources/events.js';
 import { intentRoutes } from './resources/intents.js';
 import { invoiceItemRoutes } from './resources/invoice-items.js';
+import { invoicePreviewRoutes } from './resources/invoice-preview.js';
 import { invoiceRoutes } from './resources/invoices.js';
 import { paymentMethodRoutes } from './resources/payment-methods.js';
 import { readOnlyRoutes } from './resources/read-only.js';
@@ -14,13 +15,14 @@ import { searchRoutes } from './resources/search.js';
 import { subscriptionRoutes } from './resources/subscriptions.js';
 import { Router, type Route } from './router.js';
 
-/** Every route of the fake API; `/search` comes first so it is not taken for an id. */
+/** Every route of the fake API; `/search` and `create_preview` come first so they are not taken for an id. */
 export const ROUTES: readonly Route[] = [
   ...searchRoutes,
   ...customerRoutes,
   ...paymentMethodRoutes,
   ...catalogRoutes,
   ...subscriptionRoutes,
+  ...invoicePreviewRoutes,
   ...invoiceRoutes,
   ...invoiceItemRoutes,
   ...chargeRoutes,

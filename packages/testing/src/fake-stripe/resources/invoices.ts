@@ -21,7 +21,11 @@ export interface InvoiceInput {
 
 /** Creates a draft invoice (`invoice.created`) with totals computed from its lines. */
 export function createInvoiceRecord(ctx: OpContext, input: InvoiceInput): StripeObjectLike {
-  const id = ctx.ids.next('in', 16);
+  return ctx.save(buildInvoice(ctx, ctx.ids.next('in', 16), input), 'invoice.created');
+}
+
+/** A draft invoice with id `id`, neither stored nor announced: what {@link createInvoiceRecord} saves, and a preview. */
+export function buildInvoice(ctx: OpContext, id: string, input: InvoiceInput): StripeObjectLike {
   const now = ctx.now();
   const customer = input.customer;
   const subscription = input.subscription;
@@ -46,7 +50,7 @@ export function createInvoiceRecord(ctx: OpContext, input: InvoiceInput): Stripe
     status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
   };
   const invoice = { ...applyParams(base, input.params ?? {}, { skip: ['customer', 'subscription', 'status'] }), id, object: 'invoice' };
-  return ctx.save(withLines(invoice, input.lines(id)), 'invoice.created');
+  return withLines(invoice, input.lines(id));
 }
 
 /** The invoice with `lines` replaced and every total recomputed from them. */

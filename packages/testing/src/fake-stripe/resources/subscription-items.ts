@@ -61,7 +61,7 @@ export function addInterval(start: number, interval: string, count: number): num
 }
 
 /** The period of a recurring price starting at `start`. */
-export function periodFor(price: StripeObjectLike, start: number): Period {
+export function periodFor(price: JsonObject, start: number): Period {
   const recurring = isJsonObject(price.recurring) ? price.recurring : {};
   const interval = typeof recurring.interval === 'string' ? recurring.interval : 'month';
   const count = typeof recurring.interval_count === 'number' ? recurring.interval_count : 1;

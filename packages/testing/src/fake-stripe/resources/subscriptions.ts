@@ -19,8 +19,12 @@ import {
   subscriptionItemRoutes,
   type Period,
 } from './subscription-items.js';
+import { endTrial, pauseCollectionFrom, subscriptionLifecycleRoutes } from './subscription-lifecycle.js';
 
-const SKIPPED = ['customer', 'items', 'cancel_at_period_end', 'cancel_at', 'trial_end', 'trial_period_days', 'status', 'proration_behavior', 'payment_behavior'];
+const SKIPPED = [
+  'customer', 'items', 'cancel_at_period_end', 'cancel_at', 'trial_end', 'trial_period_days', 'status', 'proration_behavior', 'payment_behavior',
+  'pause_collection',
+];
 
 /**
  * `POST /v1/subscriptions`: `customer` and `items[i][price]` (recurring) required. Without a trial the first invoice
@@ -86,7 +90,10 @@ export function createSubscription(ctx: OpContext, params: Params): StripeObject
   return ctx.save({ ...subscription, status, latest_invoice: invoice.id }, 'customer.subscription.created');
 }
 
-/** `POST /v1/subscriptions/:id`: items, `cancel_at_period_end`, `cancel_at`, `trial_end=now`, metadata and the rest. */
+/**
+ * `POST /v1/subscriptions/:id`: items (a price swap is `items[0][id]` + `items[0][price]`), `cancel_at_period_end`,
+ * `cancel_at`, `pause_collection`, `trial_end=now` (see {@link endTrial}), metadata and the rest.
+ */
 function updateSubscription(ctx: OpContext, subscription: StripeObjectLike, params: Params): StripeObjectLike {
   if (subscription.status === 'canceled') {
     throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', { code: 'subscription_canceled' });
@@ -102,8 +109,12 @@ function updateSubscription(ctx: OpContext, subscription: StripeObjectLike, para
   else if (atPeriodEnd === false || params.cancel_at === '') {
     next = { ...next, cancel_at_period_end: false, cancel_at: null, canceled_at: null, cancellation_details: { comment: null, feedback: null, reason: null } };
   }
-  if (params.trial_end === 'now' && next.status === 'trialing') next = { ...next, status: 'active', trial_end: ctx.now() };
-  return saveWithItems(ctx, next, subscription);
+  const pauseCollection = pauseCollectionFrom(params);
+  if (pauseCollection !== undefined) next = { ...next, pause_collection: pauseCollection };
+  if (params.trial_end === 'now' && next.status === 'trialing') next = endTrial(ctx, next);
+  const saved = saveWithItems(ctx, next, subscription);
+  if (saved.status === 'paused' && subscription.status !== 'paused') ctx.emit('customer.subscription.paused', saved);
+  return saved;
 }
 
 function scheduleCancel(ctx: OpContext, subscription: StripeObjectLike, at: number): StripeObjectLike {
@@ -161,7 +172,7 @@ function itemPrices(subscription: StripeObjectLike): string[] {
   return items.data.flatMap((item) => (isJsonObject(item) && isJsonObject(item.price) && typeof item.price.id === 'string' ? [item.price.id] : []));
 }
 
-/** Subscriptions (delete = cancel; list hides canceled unless `status=all`/`canceled`) and subscription items. */
+/** Subscriptions (delete = cancel; list hides canceled unless `status=all`/`canceled`), pause/resume, subscription items. */
 export const subscriptionRoutes: Route[] = [
   ...resourceRoutes({
     type: 'subscription',
@@ -172,5 +183,6 @@ export const subscriptionRoutes: Route[] = [
     filters: ['customer', 'collection_method'],
     listFilter,
   }),
+  ...subscriptionLifecycleRoutes,
   ...subscriptionItemRoutes,
 ];
