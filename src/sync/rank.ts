@@ -25,7 +25,8 @@ const requiresAction = { requires_payment_method: 1, requires_confirmation: 1, r
 export const PROGRESSIONS = {
   subscription: {
     statuses: {
-      incomplete: 1, trialing: 2, active: 3, past_due: 4, unpaid: 5, paused: 5, canceled: 6, incomplete_expired: 6,
+      // `paused` shares `active`'s rank: pause and resume go both ways, so a same-second resume is never stale.
+      incomplete: 1, trialing: 2, active: 3, paused: 3, past_due: 4, unpaid: 5, canceled: 6, incomplete_expired: 6,
     },
   },
   invoice: {
