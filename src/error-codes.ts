@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   unsupported_stripe_operation: { class: 'UnsupportedStripeOperationError', meaning: 'Stripe has no endpoint of that kind (list, retrieve, …) for the object type' },
   missing_path_parameter: { class: 'MissingPathParameterError', meaning: 'a request path needs a parent id (`{customer}`) that neither the document nor `pathParams` gives' },
   invalid_stripe_object: { class: 'InvalidStripeObjectError', meaning: 'data given as a Stripe object, or an API answer, has no string `object` field' },
+  subscription_item_ambiguous: { class: 'SubscriptionItemAmbiguousError', meaning: '`subscription.swap(price)` without `itemId` on a subscription with several items (or none stored); nothing sent to Stripe' },
+  customer_no_default_payment_method: { class: 'NoDefaultPaymentMethodError', meaning: '`customer.charge()` found no default payment method (mirror and Stripe) and none was passed; nothing charged' },
 
   sync_invalid_input: { class: 'SyncInputError', meaning: 'a payload the sync engine refuses to store (no `id`, a `$`/`.` field name, too deep); nothing written' },
   sync_write_failed: { class: 'SyncWriteError', meaning: 'MongoDB refused writes for another reason than staleness; re-running the sync is safe' },

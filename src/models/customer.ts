@@ -1,6 +1,7 @@
 import type { Model, Schema } from 'mongoose';
 import type Stripe from 'stripe';
 import { CUSTOMER_LINKS_COLLECTION, customerLinkId, USER_ID_METADATA_KEY, type CustomerLink } from './customer-link.js';
+import { NoDefaultPaymentMethodError } from './errors.js';
 import { mongooseModelName } from './names.js';
 import type { SubscriptionDocument, SubscriptionModel } from './subscription.js';
 import type { Stored, StripeDocument, StripeObjectModel } from './types.js';
@@ -24,7 +25,55 @@ export interface CustomerMethods {
    * a price or product id (matched on current items and on the old top-level `plan`).
    */
   hasActiveSubscription(priceOrProduct?: string): Promise<boolean>;
+  /**
+   * Subscribes the customer to a recurring price (`POST /v1/subscriptions`) and mirrors the subscription and its
+   * first invoice (`latest_invoice` is expanded, so it is stored as its own document). Without a trial Stripe charges
+   * the default payment method at once; `params` takes every other create parameter.
+   *
+   * ```ts
+   * const subscription = await customer.subscribe('price_pro', { trialPeriodDays: 14 });
+   * ```
+   */
+  subscribe(priceId: string, options?: SubscribeOptions): Promise<SubscriptionDocument>;
+  /**
+   * A one-off payment: a PaymentIntent for `amount` (smallest currency unit) confirmed off-session with the
+   * customer's default payment method (`invoice_settings.default_payment_method`, else `default_source`; read from
+   * Stripe when the mirror has none), or `options.paymentMethod`. The PaymentIntent and its charge are mirrored; a
+   * declined card is a `StripeApiError` (`raw.code === 'card_declined'`), no default at all a
+   * `NoDefaultPaymentMethodError` before anything is sent.
+   *
+   * ```ts
+   * const intent = await customer.charge(2500, 'eur', { description: 'Extra seats' });
+   * ```
+   */
+  charge(amount: number, currency: string, options?: CustomerChargeOptions): Promise<PaymentIntentDocument>;
 }
+
+/** Options of `customer.subscribe()`. */
+export interface SubscribeOptions {
+  /** Quantity of the price (default 1). */
+  quantity?: number;
+  /** Days of trial before the first charge. */
+  trialPeriodDays?: number;
+  /** Any other create parameter, as Stripe names it (`default_payment_method`, `metadata`, `payment_behavior`, …). */
+  params?: Omit<Stripe.SubscriptionCreateParams, 'customer' | 'items'>;
+}
+
+/** Options of `customer.charge()`. */
+export interface CustomerChargeOptions {
+  /** The payment method to charge instead of the customer's default. */
+  paymentMethod?: string;
+  description?: string;
+  /**
+   * Any other create parameter, as Stripe names it (`metadata`, `receipt_email`, `statement_descriptor`, …). Unless
+   * it sets `allowed_payment_method_types`, `automatic_payment_methods` or `return_url`, only payment methods that need no
+   * redirect are allowed (`automatic_payment_methods.allow_redirects: 'never'`), since nobody is there to follow one.
+   */
+  params?: Omit<Stripe.PaymentIntentCreateParams, 'amount' | 'currency' | 'customer' | 'payment_method' | 'confirm'>;
+}
+
+/** A stored PaymentIntent, as `customer.charge()` returns it. */
+export type PaymentIntentDocument = StripeDocument<Stored<Stripe.PaymentIntent>>;
 
 /** Options of `Customer.getOrCreateForUser`. */
 export interface GetOrCreateForUserOptions {
@@ -81,6 +130,38 @@ export function defineCustomer(schema: Schema): void {
     return subscriptions.some((subscription) => subscription.isActive());
   });
 
+  schema.method('subscribe', function subscribe(this: CustomerDocument, priceId: string, options: SubscribeOptions = {}) {
+    const extra = options.params ?? {};
+    const params: Stripe.SubscriptionCreateParams = {
+      ...extra,
+      customer: this._id,
+      items: [{ price: priceId, ...(options.quantity !== undefined ? { quantity: options.quantity } : {}) }],
+      ...(options.trialPeriodDays !== undefined ? { trial_period_days: options.trialPeriodDays } : {}),
+      expand: [...new Set([...(extra.expand ?? []), 'latest_invoice'])],
+    };
+    return callAndSync<SubscriptionDocument>(relatedModel(this, 'subscription'), 'POST', '/v1/subscriptions', { ...params }, this.stripeAccount);
+  });
+
+  schema.method('charge', async function charge(this: CustomerDocument, amount: number, currency: string, options: CustomerChargeOptions = {}) {
+    const paymentMethod = options.paymentMethod ?? defaultPaymentMethodOf(this) ?? defaultPaymentMethodOf(await this.refreshFromStripe());
+    if (paymentMethod === null) throw new NoDefaultPaymentMethodError(this._id);
+    const extra = options.params ?? {};
+    const choosesMethods = extra.allowed_payment_method_types !== undefined || extra.automatic_payment_methods !== undefined || extra.return_url !== undefined;
+    const params: Stripe.PaymentIntentCreateParams = {
+      off_session: true,
+      ...(choosesMethods ? {} : { automatic_payment_methods: { enabled: true, allow_redirects: 'never' } }),
+      ...extra,
+      amount,
+      currency,
+      customer: this._id,
+      payment_method: paymentMethod,
+      confirm: true,
+      ...(options.description !== undefined ? { description: options.description } : {}),
+      expand: [...new Set([...(extra.expand ?? []), 'latest_charge'])],
+    };
+    return callAndSync<PaymentIntentDocument>(relatedModel(this, 'payment_intent'), 'POST', '/v1/payment_intents', { ...params }, this.stripeAccount);
+  });
+
   schema.static('getOrCreateForUser', async function getOrCreateForUser(this: Model<unknown>, userId: string, options: GetOrCreateForUserOptions = {}) {
     const customers = this as unknown as CustomerModel;
     const stripeAccount = options.stripeAccount ?? null;
@@ -109,6 +190,16 @@ export function defineCustomer(schema: Schema): void {
       return (await customers.findById(winner.customer)) ?? customers.retrieveFromStripe(winner.customer, { stripeAccount });
     }
   });
+}
+
+/** The customer's default payment method as stored: `invoice_settings.default_payment_method`, else `default_source`. */
+function defaultPaymentMethodOf(customer: CustomerDocument): string | null {
+  const own = customer.invoice_settings?.default_payment_method ?? customer.default_source ?? null;
+  return typeof own === 'string' && own !== '' ? own : null;
+}
+
+function relatedModel(customer: CustomerDocument, objectType: string) {
+  return asMirroredModel(customer.db.model(mongooseModelName(objectType)));
 }
 
 async function createCustomer(

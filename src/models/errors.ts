@@ -105,3 +105,45 @@ export class InvalidStripeObjectError extends StripeMirrorError {
     super('invalid_stripe_object', `Not a Stripe object: ${reason}`);
   }
 }
+
+/**
+ * `subscription.swap(price)` cannot tell which item to change: the subscription has several items (or none stored).
+ * Name the item, as Stripe needs its id:
+ *
+ * ```ts
+ * await subscription.swap('price_pro', { itemId: subscription.items.data[1]!.id });
+ * ```
+ */
+export class SubscriptionItemAmbiguousError extends StripeMirrorError {
+  readonly subscription: string;
+  /** The ids of the items the stored subscription has. */
+  readonly itemIds: readonly string[];
+
+  constructor(subscription: string, itemIds: readonly string[]) {
+    const found = itemIds.length === 0 ? 'no stored items (refreshFromStripe() first)' : `${itemIds.length} items (${itemIds.join(', ')})`;
+    super('subscription_item_ambiguous', `swap() on ${subscription} needs { itemId }: the subscription has ${found}`);
+    this.subscription = subscription;
+    this.itemIds = itemIds;
+  }
+}
+
+/**
+ * `customer.charge()` found no payment method to charge: the customer has neither
+ * `invoice_settings.default_payment_method` nor `default_source`, in the mirror or in Stripe. Attach one and make it
+ * the default, or pass it:
+ *
+ * ```ts
+ * await customer.charge(2000, 'usd', { paymentMethod: 'pm_…' });
+ * ```
+ */
+export class NoDefaultPaymentMethodError extends StripeMirrorError {
+  readonly customer: string;
+
+  constructor(customer: string) {
+    super(
+      'customer_no_default_payment_method',
+      `${customer} has no default payment method: set invoice_settings.default_payment_method or pass { paymentMethod }`,
+    );
+    this.customer = customer;
+  }
+}

@@ -9,7 +9,15 @@ export type { EventStatus, EventLogFields, StoredEvent, StripeEventModel } from 
 export { OBJECT_TYPES, EVENT_OBJECT_TYPES, STRIPE_OBJECT_TYPES } from './generated/object-types.js';
 export type { ObjectTypeInfo, StripeObjectType, StripeObjectTypeMap } from './generated/object-types.js';
 export { CUSTOMER_LINKS_COLLECTION, USER_ID_METADATA_KEY } from './customer-link.js';
-export { StripeApiError, StripeNotConfiguredError, UnsupportedStripeOperationError, MissingPathParameterError, InvalidStripeObjectError } from './errors.js';
+export {
+  StripeApiError,
+  StripeNotConfiguredError,
+  UnsupportedStripeOperationError,
+  MissingPathParameterError,
+  InvalidStripeObjectError,
+  SubscriptionItemAmbiguousError,
+  NoDefaultPaymentMethodError,
+} from './errors.js';
 export type {
   MirrorBookkeeping,
   MirrorFields,
@@ -23,8 +31,18 @@ export type {
   ListFromStripeResult,
   Unexpanded,
 } from './types.js';
-export type { CustomerDocument, CustomerModel, CustomerMethods, CustomerStatics, CustomerVirtuals, GetOrCreateForUserOptions } from './customer.js';
-export type { SubscriptionDocument, SubscriptionModel, SubscriptionMethods } from './subscription.js';
+export type {
+  CustomerChargeOptions,
+  CustomerDocument,
+  CustomerModel,
+  CustomerMethods,
+  CustomerStatics,
+  CustomerVirtuals,
+  GetOrCreateForUserOptions,
+  PaymentIntentDocument,
+  SubscribeOptions,
+} from './customer.js';
+export type { PauseOptions, SubscriptionDocument, SubscriptionModel, SubscriptionMethods, SwapOptions } from './subscription.js';
 export type { ChargeDocument, ChargeModel, ChargeMethods, RefundDocument } from './charge.js';
 export type { InvoiceDocument, InvoiceModel, InvoiceMethods } from './invoice.js';
 export type { PaymentMethodDocument, PaymentMethodModel, PaymentMethodMethods } from './payment-method.js';
