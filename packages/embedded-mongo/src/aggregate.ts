@@ -1,4 +1,4 @@
-import { isNumeric, valuesEqual } from './compare.js';
+import { compareValues, isNumeric, valuesEqual } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
 import { type Doc, collectPathValues, deepCopy, isPlainObject, splitPath } from './paths.js';
 import { bsonAggregator, idFirst } from './mingo-context.js';
@@ -53,6 +53,16 @@ export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineCo
         if (typeof spec !== 'string' || spec.length === 0) throw new MongoCommandError('Location', 'the count field must be a non-empty string');
         docs = docs.length === 0 ? [] : [{ [spec]: docs.length }];
         break;
+      case '$bucket':
+        docs = runPipeline(docs, bucketStages(spec), context);
+        copied = true;
+        break;
+      case '$project': {
+        const projected = viaMingo(copied ? docs : deepCopy(docs), stage, context);
+        docs = isPlainObject(spec) ? projected.map((doc, i) => inWrittenOrder(docs[i] as Doc, doc, spec)) : projected;
+        copied = true;
+        break;
+      }
       case '$lookup':
         if (isPlainObject(spec) && typeof spec.localField === 'string' && spec.pipeline === undefined) {
           docs = lookup(docs, spec, context);
@@ -67,6 +77,60 @@ export function runPipeline(input: Doc[], pipeline: unknown, context: PipelineCo
     }
   }
   return docs;
+}
+
+/**
+ * `$bucket` as mongod runs it: a `$group` on a `$switch` over the boundaries, each bucket `[lower, upper)` (a value
+ * equal to a boundary goes in the bucket that boundary opens), then a `$sort` on `_id`.
+ *
+ * ```ts
+ * bucketStages({ groupBy: '$price', boundaries: [0, 100, 200] }); // [{ $group: … }, { $sort: { _id: 1 } }]
+ * ```
+ */
+function bucketStages(spec: unknown): Doc[] {
+  if (!isPlainObject(spec)) throw new MongoCommandError('Location40201', 'Argument to $bucket stage must be an object');
+  const { groupBy, boundaries, output } = spec;
+  if (!Array.isArray(boundaries) || boundaries.length < 2) {
+    throw new MongoCommandError('Location40192', "The $bucket 'boundaries' field must have at least 2 values");
+  }
+  for (let i = 1; i < boundaries.length; i++) {
+    if (compareValues(boundaries[i - 1], boundaries[i]) >= 0) {
+      throw new MongoCommandError('Location40194', "The 'boundaries' option to $bucket must be sorted in ascending order");
+    }
+  }
+  const branches = boundaries.slice(0, -1).map((lower, i) => ({
+    case: { $and: [{ $gte: [groupBy, { $literal: lower }] }, { $lt: [groupBy, { $literal: boundaries[i + 1] }] }] },
+    then: { $literal: lower },
+  }));
+  const $switch: Doc = { branches };
+  if ('default' in spec) $switch.default = { $literal: spec.default };
+  const accumulators = isPlainObject(output) ? output : { count: { $sum: 1 } };
+  return [{ $group: { _id: { $switch }, ...accumulators } }, { $sort: { _id: 1 } }];
+}
+
+/**
+ * A `$project` result in mongod's field order: `_id`, the included fields in the input document's order, then the
+ * computed fields in the order the stage writes them (mingo writes them alphabetically). Exclusions keep mingo's order.
+ *
+ * ```ts
+ * inWrittenOrder({ _id: 1, a: 1 }, { _id: 1, a: 1, b: 2, z: 3 }, { z: 3, b: 2, a: 1 }); // { _id: 1, a: 1, z: 3, b: 2 }
+ * ```
+ */
+function inWrittenOrder(input: Doc, output: Doc, spec: Doc): Doc {
+  const included = new Set<string>();
+  const computed: string[] = [];
+  for (const [key, value] of Object.entries(spec)) {
+    if (key === '_id') continue;
+    const root = key.split('.')[0] as string;
+    if (value === 0 || value === false) return output;
+    if (value === 1 || value === true || typeof value === 'number') included.add(root);
+    else if (!computed.includes(root)) computed.push(root);
+  }
+  const order = ['_id', ...Object.keys(input).filter((k) => included.has(k) && !computed.includes(k)), ...computed];
+  const result: Doc = {};
+  for (const key of order) if (Object.hasOwn(output, key)) result[key] = output[key];
+  for (const key of Object.keys(output)) if (!Object.hasOwn(result, key)) result[key] = output[key];
+  return result;
 }
 
 /** `$limit`'s argument, checked as mongod checks it: a positive integral number (`{ $limit: 0 }` fails). */

@@ -10,6 +10,7 @@ import * as windowOperators from 'mingo/operators/window';
 import type { Options } from 'mingo/types';
 import { bsonTag } from './bson-tag.js';
 import { compareValues, isNumeric } from './compare.js';
+import { comparisonExpressions } from './expression-compare.js';
 import { addNumbers } from './numeric.js';
 import type { Doc } from './paths.js';
 
@@ -55,10 +56,10 @@ function extreme(direction: 1 | -1): (collection: unknown[], expr: unknown, opti
   };
 }
 
-/** mingo's operators, with the accumulators above in place of its own. */
-const context = Context.init({
+/** mingo's operators, with the accumulators above and BSON-ordered comparisons in place of its own. */
+export const context = Context.init({
   accumulator: { ...accumulatorOperators, $sum: sum, $avg: average, $min: extreme(-1), $max: extreme(1) },
-  expression: expressionOperators,
+  expression: { ...expressionOperators, ...comparisonExpressions },
   pipeline: pipelineOperators,
   projection: projectionOperators,
   query: queryOperators,

@@ -1,7 +1,8 @@
-import { Query } from 'mingo';
+import { Query } from 'mingo/query';
 import { bsonTag } from './bson-tag.js';
 import { TypeRank, compareValues, isNumeric, typeRank, valuesEqual } from './compare.js';
 import { MongoCommandError, unsupported } from './errors.js';
+import { context } from './mingo-context.js';
 import { type Doc, isIndex, isPlainObject, ownField, splitPath } from './paths.js';
 
 /**
@@ -56,7 +57,7 @@ function matchTopLevelOperator(doc: Doc, operator: string, value: unknown, state
     case '$comment':
       return true;
     case '$expr':
-      return new Query({ $expr: value }).test(doc);
+      return new Query({ $expr: value }, { context }).test(doc);
     case '$text':
       throw unsupported('$text search');
     case '$where':
