@@ -58,8 +58,8 @@ export interface SubscriptionMethods {
   endTrial(): Promise<SubscriptionDocument>;
   /**
    * Moves the subscription to another price by replacing the price of its item (`items[0][id]` + `[price]`). A
-   * subscription with several items needs `itemId`; without it nothing is sent and
-   * `SubscriptionItemAmbiguousError` names the items.
+   * subscription with several items needs `itemId`; without it nothing is sent and the promise rejects with
+   * `SubscriptionItemAmbiguousError`, which names the items.
    *
    * ```ts
    * await subscription.swap('price_pro', { prorationBehavior: 'always_invoice' });
@@ -146,7 +146,7 @@ export function defineSubscription(schema: Schema): void {
     return update(this, { trial_end: 'now' });
   });
 
-  schema.method('swap', function swap(this: SubscriptionDocument, priceId: string, options: SwapOptions = {}) {
+  schema.method('swap', async function swap(this: SubscriptionDocument, priceId: string, options: SwapOptions = {}) {
     const itemIds = (this.items?.data ?? []).map((item) => item.id);
     const itemId = options.itemId ?? (itemIds.length === 1 ? itemIds[0] : undefined);
     if (itemId === undefined) throw new SubscriptionItemAmbiguousError(this._id, itemIds);

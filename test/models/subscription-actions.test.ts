@@ -109,12 +109,8 @@ describe('subscription and customer actions (real stripe SDK against the fake St
 
     it('resume() of a subscription that is not paused comes back as Stripe refusing it', async () => {
       const subscription = await mirroredSubscription({ items: [{ price: (await monthlyPrice()).id }] });
-      const refusal = await subscription.resume().then(
-        () => null,
-        (error: unknown) => error,
-      );
-      expect(refusal).to.be.instanceOf(StripeApiError);
-      expect((refusal as StripeApiError).raw.code).to.equal('subscription_not_paused');
+      const refusal: unknown = await expect(subscription.resume()).to.be.rejectedWith(StripeApiError, /Only a paused subscription/);
+      expect(refusal).to.have.nested.property('raw.code', 'subscription_not_paused');
       expect(inFake(subscription.id).status).to.equal('active');
     });
   });
@@ -172,7 +168,7 @@ describe('subscription and customer actions (real stripe SDK against the fake St
       const itemIds = subscription.items.data.map((item) => item.id);
       const updatesBefore = eventTypesFor(subscription.id).length;
 
-      expect(() => subscription.swap(pro.id)).to.throw(SubscriptionItemAmbiguousError, /needs \{ itemId \}/);
+      await expect(subscription.swap(pro.id)).to.be.rejectedWith(SubscriptionItemAmbiguousError, /needs \{ itemId \}/);
       expect(eventTypesFor(subscription.id)).to.have.length(updatesBefore);
 
       const swapped = await subscription.swap(pro.id, { itemId: itemIds[1]! });
@@ -183,9 +179,8 @@ describe('subscription and customer actions (real stripe SDK against the fake St
     it('names the subscription and its items on the error', async () => {
       const subscription = await mirroredSubscription({ items: [{ price: (await monthlyPrice(1)).id }, { price: (await monthlyPrice(2)).id }] });
       const itemIds = subscription.items.data.map((item) => item.id);
-      expect(() => subscription.swap('price_x'))
-        .to.throw(SubscriptionItemAmbiguousError)
-        .that.deep.includes({ code: 'subscription_item_ambiguous', subscription: subscription.id, itemIds });
+      const error: unknown = await expect(subscription.swap('price_x')).to.be.rejectedWith(SubscriptionItemAmbiguousError);
+      expect(error).to.deep.include({ code: 'subscription_item_ambiguous', subscription: subscription.id, itemIds });
     });
   });
 
