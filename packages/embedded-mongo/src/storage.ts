@@ -7,6 +7,17 @@ import { RawDocument } from './raw-document.js';
 /** Undo step recorded while a transaction is open; run in reverse order on abort. */
 export type UndoStep = () => void;
 
+/**
+ * One recorded mutation of an open transaction: `undo` reverses it (abort, or hiding the transaction's writes from
+ * a command outside it), `redo` applies it again; `key` names the document written (`ns` NUL `_id` key), so
+ * two transactions writing one document can be detected as a write conflict.
+ */
+export interface JournalEntry {
+  undo: UndoStep;
+  redo: UndoStep;
+  key: string | undefined;
+}
+
 const idIndexSpec: IndexSpec = { v: 2, key: { _id: 1 }, name: '_id_' };
 
 /**
@@ -125,7 +136,11 @@ export class Collection {
     for (const index of this.unique) index.check(doc, idKey);
     for (const index of this.unique) index.add(doc, idKey);
     this.docs.set(idKey, doc);
-    this.storage.record(() => this.removeUnlogged(idKey));
+    if (this.storage.recording) this.storage.record(() => this.removeUnlogged(idKey), () => this.reinsertUnlogged(idKey, doc), this.keyOf(idKey));
+  }
+
+  private keyOf(idKey: string): string {
+    return `${this.ns}\0${idKey}`;
   }
 
   /**
@@ -140,7 +155,7 @@ export class Collection {
     const idKey = keyString(id);
     if (this.docs.has(idKey)) throw duplicateKeyError(this.ns, idIndexSpec, [id]);
     this.docs.setRaw(idKey, raw);
-    this.storage.record(() => this.removeUnlogged(idKey));
+    if (this.storage.recording) this.storage.record(() => this.removeUnlogged(idKey), () => this.reinsertUnlogged(idKey, raw.decode()), this.keyOf(idKey));
   }
 
   /** Replaces a stored document by its updated version (same `_id`), enforcing unique indexes. */
@@ -150,14 +165,14 @@ export class Collection {
     for (const index of this.unique) index.remove(previous, idKey);
     for (const index of this.unique) index.add(next, idKey);
     this.docs.set(idKey, next);
-    this.storage.record(() => this.replaceUnlogged(next, previous));
+    if (this.storage.recording) this.storage.record(() => this.replaceUnlogged(next, previous), () => this.replaceUnlogged(previous, next), this.keyOf(idKey));
   }
 
   /** Removes a document. */
   remove(doc: Doc): void {
     const idKey = keyString(doc._id);
     if (!this.removeUnlogged(idKey)) return;
-    this.storage.record(() => this.reinsertUnlogged(idKey, doc));
+    if (this.storage.recording) this.storage.record(() => this.reinsertUnlogged(idKey, doc), () => this.removeUnlogged(idKey), this.keyOf(idKey));
   }
 
   /** Adds an index; unique ones are checked against existing documents first. Returns false when it exists. */
@@ -224,10 +239,18 @@ export class Collection {
 export class Storage {
   readonly databases = new Map<string, Map<string, Collection>>();
   /** Set while a command of an open transaction runs: mutations push their undo step here. */
-  journal: UndoStep[] | undefined;
+  journal: JournalEntry[] | undefined;
+  /** Set while a command runs beside an open transaction: the keys of the documents it writes. */
+  touched: Set<string> | undefined;
 
-  record(step: UndoStep): void {
-    this.journal?.push(step);
+  /** Whether mutations are being recorded (a transaction's command, or a command beside an open transaction). */
+  get recording(): boolean {
+    return this.journal !== undefined || this.touched !== undefined;
+  }
+
+  record(undo: UndoStep, redo: UndoStep, key?: string): void {
+    this.journal?.push({ undo, redo, key });
+    if (key !== undefined) this.touched?.add(key);
   }
 
   /** The collection, created (with its `_id_` index) when `create` is set and it does not exist. */
@@ -247,7 +270,8 @@ export class Storage {
     collection = new Collection(this, db, name, options.collectionOptions);
     database.set(name, collection);
     const created = database;
-    this.record(() => created.delete(name));
+    const added = collection;
+    this.record(() => created.delete(name), () => created.set(name, added));
     return collection;
   }
 
@@ -257,7 +281,7 @@ export class Storage {
     const collection = database?.get(name);
     if (!database || !collection) return false;
     database.delete(name);
-    this.record(() => database.set(name, collection));
+    this.record(() => database.set(name, collection), () => database.delete(name));
     return true;
   }
 

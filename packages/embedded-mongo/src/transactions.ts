@@ -1,18 +1,25 @@
 import { Long } from 'bson';
 import { MongoCommandError } from './errors.js';
 import { type Doc, isPlainObject } from './paths.js';
-import type { Storage, UndoStep } from './storage.js';
+import type { JournalEntry, Storage } from './storage.js';
 
 interface Transaction {
   txnNumber: string;
   state: 'active' | 'committed' | 'aborted';
-  journal: UndoStep[];
+  journal: JournalEntry[];
+  /** Set when a write outside the transaction took one of its documents: its next command fails with WriteConflict. */
+  conflicted?: boolean;
 }
 
 /**
- * Multi-document transactions and retryable writes of logical sessions. Writes apply immediately (no snapshot isolation) while an undo
- * journal records how to reverse them; `abortTransaction`, a failing statement, a newer transaction on the same
- * session or `endSessions` replays the journal backwards so the aborted writes vanish.
+ * Multi-document transactions and retryable writes of logical sessions. A transaction's writes apply to storage
+ * while a journal records how to undo and redo them; `abortTransaction`, a failing statement, a newer transaction
+ * on the same session or `endSessions` replays the journal backwards so the aborted writes vanish. Isolation: any
+ * other command runs with the open transactions' writes hidden (undone, then redone), so it never sees uncommitted
+ * data; when it writes a document an open transaction wrote, that is a write conflict: a transaction's command
+ * fails with WriteConflict (112, label TransientTransactionError) and the transaction is aborted, as mongod does;
+ * a write outside any transaction wins and aborts the open transaction instead (mongod would make it wait), whose
+ * next command or commit fails with that WriteConflict, so `withTransaction` retries it.
  *
  * ```ts
  * const reply = transactions.run(command, 'insert', () => handler(command, context));
@@ -39,8 +46,8 @@ export class TransactionManager {
       if (name === 'commitTransaction' || name === 'abortTransaction') {
         throw new MongoCommandError('InvalidOptions', `${name} must be run within a transaction`);
       }
-      if (command.txnNumber !== undefined && retryableWrites.has(name)) return this.retryable(command, name, execute);
-      return execute();
+      if (command.txnNumber !== undefined && retryableWrites.has(name)) return this.isolated(undefined, () => this.retryable(command, name, execute));
+      return this.isolated(undefined, execute);
     }
     const key = sessionKey(command.lsid);
     const txnNumber = String(command.txnNumber);
@@ -52,18 +59,52 @@ export class TransactionManager {
       transaction = { txnNumber, state: 'active', journal: [] };
       this.sessions.set(key, transaction);
     } else if (!transaction || transaction.txnNumber !== txnNumber || transaction.state !== 'active') {
-      throw noSuchTransaction(txnNumber);
+      throw transaction?.conflicted && transaction.txnNumber === txnNumber ? writeConflict() : noSuchTransaction(txnNumber);
     }
-    this.storage.journal = transaction.journal;
+    const current = transaction;
+    return this.isolated(current, () => {
+      this.storage.journal = current.journal;
+      try {
+        const reply = execute();
+        if (failedWrites(reply)) this.rollback(current);
+        return reply;
+      } catch (error) {
+        this.rollback(current);
+        throw error;
+      } finally {
+        this.storage.journal = undefined;
+      }
+    });
+  }
+
+  /**
+   * Runs `execute` (a command of `own`, or of no transaction) with every other open transaction's writes hidden,
+   * then puts them back; a document written by both is a write conflict (see the class comment). Free when no
+   * other transaction has written anything.
+   */
+  private isolated(own: Transaction | undefined, execute: () => Doc): Doc {
+    const others = [...this.sessions.values()].filter((t) => t !== own && t.state === 'active' && t.journal.length > 0);
+    if (others.length === 0) return execute();
+    for (const other of others) for (let i = other.journal.length - 1; i >= 0; i--) other.journal[i]?.undo();
+    const touched = new Set<string>();
+    this.storage.touched = touched;
+    let conflict = false;
     try {
-      const reply = execute();
-      if (failedWrites(reply)) this.rollback(transaction);
-      return reply;
-    } catch (error) {
-      this.rollback(transaction);
-      throw error;
+      return execute();
     } finally {
-      this.storage.journal = undefined;
+      this.storage.touched = undefined;
+      for (const other of others) {
+        const clashes = other.journal.some((entry) => entry.key !== undefined && touched.has(entry.key));
+        if (clashes && own) conflict = true;
+        else if (clashes) {
+          other.journal = [];
+          other.state = 'aborted';
+          other.conflicted = true;
+        }
+      }
+      if (conflict && own) this.rollback(own);
+      for (const other of others) for (const entry of other.journal) entry.redo();
+      if (conflict) throw writeConflict();
     }
   }
 
@@ -92,6 +133,7 @@ export class TransactionManager {
 
   private commit(key: string, txnNumber: string): Doc {
     const transaction = this.sessions.get(key);
+    if (transaction?.conflicted && transaction.txnNumber === txnNumber) throw writeConflict();
     if (!transaction || transaction.txnNumber !== txnNumber || transaction.state === 'aborted') throw noSuchTransaction(txnNumber);
     transaction.state = 'committed';
     transaction.journal = [];
@@ -115,7 +157,7 @@ export class TransactionManager {
   private rollback(transaction: Transaction): void {
     const saved = this.storage.journal;
     this.storage.journal = undefined;
-    for (let i = transaction.journal.length - 1; i >= 0; i--) transaction.journal[i]?.();
+    for (let i = transaction.journal.length - 1; i >= 0; i--) transaction.journal[i]?.undo();
     this.storage.journal = saved === transaction.journal ? undefined : saved;
     transaction.journal = [];
     transaction.state = 'aborted';
@@ -125,6 +167,14 @@ export class TransactionManager {
 /** Whether a write command's reply reports a failed statement (`writeErrors`, or `nErrors` of a bulkWrite). */
 function failedWrites(reply: Doc): boolean {
   return (Array.isArray(reply.writeErrors) && reply.writeErrors.length > 0) || (typeof reply.nErrors === 'number' && reply.nErrors > 0);
+}
+
+function writeConflict(): MongoCommandError {
+  return new MongoCommandError(
+    'WriteConflict',
+    'Write conflict during plan execution and yielding is disabled. :: Please retry your operation or multi-document transaction.',
+    { errorLabels: ['TransientTransactionError'] },
+  );
 }
 
 function noSuchTransaction(txnNumber: string): MongoCommandError {
