@@ -1,7 +1,8 @@
 import type { Connection } from 'mongoose';
 import { OBJECT_TYPES, STRIPE_OBJECT_TYPES } from './generated/object-types.js';
 import { lazyModel } from './lazy-model.js';
-import type { StripeMirror } from './mirror.js';
+import type Stripe from 'stripe';
+import type { StripeObjectLike, SyncContext, SyncReport } from '../sync/index.js';
 import type { StripeObjectModel } from './types.js';
 
 /**
@@ -16,9 +17,15 @@ import type { StripeObjectModel } from './types.js';
  * defaultMirror().model('customer') === Customer; // true; Customer.findById(...) now builds the models
  * ```
  */
-export function lazyMirror(connection: Connection, build: () => StripeMirror): StripeMirror {
-  let built: StripeMirror | undefined;
-  const real = (): StripeMirror => {
+/** What {@link lazyMirror} forwards to the built mirror itself (its models are reached by key). */
+interface MirrorCore {
+  stripe(): Stripe;
+  sync(objects: StripeObjectLike | readonly StripeObjectLike[], context?: SyncContext): Promise<SyncReport>;
+}
+
+export function lazyMirror<M extends MirrorCore>(connection: Connection, build: () => M): M {
+  let built: M | undefined;
+  const real = (): M => {
     if (built) return built;
     built = build();
     // Resolve every stand-in now, not only the one used first: a query on one model returns documents of others
@@ -34,9 +41,9 @@ export function lazyMirror(connection: Connection, build: () => StripeMirror): S
     connection,
     model: (objectType: string) => models[modelKeyOf(objectType)] ?? StripeObject,
     stripe: () => real().stripe(),
-    sync: (...args: Parameters<StripeMirror['sync']>) => real().sync(...args),
+    sync: (...args: Parameters<MirrorCore['sync']>) => real().sync(...args),
   };
-  return Object.freeze({ ...models, ...handle }) as unknown as StripeMirror;
+  return Object.freeze({ ...models, ...handle }) as unknown as M;
 }
 
 /** The key of an object type's model on a mirror, as `buildMirror` names it (`'checkout.session'` → `CheckoutSession`). */

@@ -1,4 +1,9 @@
-import type { WebhookLogger } from './options.js';
+/** Where the pipeline reports what it did. Never receives secrets, signatures or request bodies. */
+export interface WebhookLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
 
 /** A logger that takes its fields first, as pino does: `logger.warn({ reason }, 'stripe webhook rejected')`. */
 interface FieldsFirstLogger {

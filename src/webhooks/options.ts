@@ -1,14 +1,9 @@
 import type Stripe from 'stripe';
 import { defaultMirror, type StripeMirror } from '../models/mirror.js';
 import { WebhookOptionsError } from './errors.js';
-import { adaptLogger } from './logger.js';
+import { adaptLogger, type WebhookLogger } from './logger.js';
 
-/** Where the pipeline reports what it did. Never receives secrets, signatures or request bodies. */
-export interface WebhookLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+export type { WebhookLogger } from './logger.js';
 
 /**
  * Which events re-retrieve their object from the Stripe API instead of trusting the payload: `true` for all,
