@@ -1,3 +1,4 @@
+import { bsonTag } from './bson-tag.js';
 import { type Doc, isPlainObject } from './paths.js';
 import { clauses, isOperatorObject, matches } from './query.js';
 
@@ -5,7 +6,8 @@ import { clauses, isOperatorObject, matches } from './query.js';
  * Validates a query filter before any document is read, as mongod parses a filter up front: `$where`, `$text`, geo
  * and bitwise operators, unknown operators and malformed arguments fail the same way on an empty or missing
  * collection as on a full one. Matching short-circuits (`{ a: 1, $where: … }` stops at `a`), so each operator is
- * evaluated on its own against an empty document, which throws every error the matcher would.
+ * evaluated on its own against an empty document, which throws every error the matcher would. A plain equality
+ * (the `{ _id: 'cus_1' }` of every sync upsert) cannot fail and is skipped; a BSON regex is compiled to check it.
  *
  * ```ts
  * validateFilter({ $where: 'true' }); // throws "$where is not supported by the … embedded MongoDB server"
@@ -28,7 +30,7 @@ const probe = 'x';
 
 function validateCondition(condition: unknown): void {
   if (!isOperatorObject(condition)) {
-    matches({}, { [probe]: condition });
+    if (bsonTag(condition) === 'BSONRegExp') matches({}, { [probe]: condition });
     return;
   }
   for (const op in condition) {
