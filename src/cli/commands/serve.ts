@@ -1,6 +1,7 @@
 import type { EmbeddedMongo } from '@stripe-mirror/embedded-mongo';
 import { migrateMirror, needsMigration } from '../../models/migrate.js';
 import { createStripeMirror } from '../../models/mirror.js';
+import { applyEventRetention } from '../../webhooks/retention.js';
 import { parseCommandArgs, parsePort, parseSeconds, type Command } from '../command.js';
 import { loadConfigFile, resolveWebhookSecrets } from '../config.js';
 import { connectMongo } from '../connect.js';
@@ -31,6 +32,7 @@ export const serveCommand: Command = {
     ['--path PATH', 'webhook route (default /stripe/webhook)'],
     ['--mode MODE', 'sync (apply before answering, default) or queue (answer once stored, apply in a worker)'],
     ['--log-format FORMAT', 'human (default: warnings on stderr, info with --verbose) or json (one object per line on stdout, accepted events at info)'],
+    ['--retain-days DAYS', 'expire processed and ignored events from stripe_events DAYS days after processing (a TTL index; failed, dead and invalid events stay; default: keep every event)'],
     ['--drain-delay SECONDS', 'after SIGTERM, answer /readyz 503 for this long before closing, so load balancers stop routing here first (default 0)'],
   ],
   async run(argv, io) {
@@ -43,6 +45,7 @@ export const serveCommand: Command = {
       mode: { type: 'string' },
       'log-format': { type: 'string' },
       'drain-delay': { type: 'string' },
+      'retain-days': { type: 'string' },
     });
     const sources = { env: io.env, file: loadConfigFile(io.cwd) };
     const secrets = resolveWebhookSecrets(values['webhook-secret'], sources);
@@ -57,6 +60,7 @@ export const serveCommand: Command = {
     const host = values.host ?? (io.env.HOST || '127.0.0.1');
     const logger = cliLogger(io, parseLogFormat('serve', values['log-format']));
     const drainMs = parseSeconds('serve', '--drain-delay', values['drain-delay'], 0) * 1000;
+    const retainDays = parseRetainDays(values['retain-days']);
     const mongoUri = resolveMongoUri('serve', values.mongo, sources);
     const shutdown = waitForShutdownSignal();
     let embedded: EmbeddedMongo | undefined;
@@ -66,6 +70,7 @@ export const serveCommand: Command = {
       try {
         const mirror = createStripeMirror({ connection });
         if (await needsMigration(mirror)) logger.info('migrated documents of an older version', { ...(await migrateMirror(mirror)) });
+        if (retainDays !== undefined) await applyEventRetention(mirror, { days: retainDays });
         const json = logger.format === 'json';
         const server = await startWebhookServer({ mirror, secrets, port, host, path, mode, logger, logApplied: json || io.verbose });
         const mongo = `${redactMongoUri(uri)}${embedded ? ' (embedded, data is lost on exit)' : ''}`;
@@ -93,3 +98,13 @@ export const serveCommand: Command = {
     return 0;
   },
 };
+
+/** `--retain-days`: a positive number of days, or absent (keep every event; an index from an earlier run stays). */
+function parseRetainDays(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const days = Number(value);
+  if (value.trim() === '' || !Number.isFinite(days) || days <= 0) {
+    throw new CliUsageError(`--retain-days must be a positive number of days, got '${value}'`, 'serve');
+  }
+  return days;
+}

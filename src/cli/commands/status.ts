@@ -6,11 +6,12 @@ import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
 import { formatTime, renderTable } from '../table.js';
+import { RETENTION_INDEX } from '../../webhooks/retention.js';
 
 /** What `status --json` prints (one JSON document). */
 export interface MirrorStatus {
   objects: { type: string; account: string | null; count: number; deleted: number }[];
-  events: { byStatus: Record<string, number>; total: number; lastEventAt: number | null };
+  events: { byStatus: Record<string, number>; total: number; lastEventAt: number | null; oldestReceivedAt: string | null; retentionDays: number | null };
   failedEvents: { id: string; type: string; status: string; attempts: number; error: string | null }[];
   backfill: { type: string; account: string | null; objects: number; done: boolean; updatedAt: string | null }[];
   /** The last five `reconcile` runs, newest first (`stripe_sync_runs`); `totals` is null while running or after a failure. */
@@ -63,8 +64,10 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
   const events = db.collection('stripe_events');
   const statusGroups = await events.aggregate<{ _id: unknown; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).toArray();
   const last = await events.findOne({}, { sort: { created: -1 }, projection: { created: 1 } });
+  const oldest = await events.findOne({}, { sort: { $natural: 1 }, projection: { receivedAt: 1 } });
+  const retention = (await events.indexes().catch(() => [] as Document[])).find((index) => index.name === RETENTION_INDEX);
   const failed = await events
-    .find({ status: { $in: ['failed', 'dead'] } }, { sort: { created: -1 }, limit: 50, projection: { type: 1, status: 1, attempts: 1, lastError: 1 } })
+    .find({ status: { $in: ['failed', 'dead', 'invalid'] } }, { sort: { created: -1 }, limit: 50, projection: { type: 1, status: 1, attempts: 1, lastError: 1 } })
     .toArray();
   const checkpoints = await db.collection(CHECKPOINT_COLLECTION).find({}, { sort: { _id: 1 } }).toArray();
   const runs = await db.collection(RUNS_COLLECTION).find({ kind: 'reconcile' }, { sort: { startedAt: -1 }, limit: 5, projection: { lists: 0 } }).toArray();
@@ -77,6 +80,8 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
       byStatus,
       total: statusGroups.reduce((sum, g) => sum + g.count, 0),
       lastEventAt: typeof last?.created === 'number' ? last.created : null,
+      oldestReceivedAt: oldest?.receivedAt instanceof Date ? oldest.receivedAt.toISOString() : null,
+      retentionDays: typeof retention?.expireAfterSeconds === 'number' ? retention.expireAfterSeconds / 86_400 : null,
     },
     failedEvents: failed.map((doc) => ({
       id: String(doc._id),
@@ -125,7 +130,7 @@ function formatStatus(status: MirrorStatus): string {
     status.objects.length === 0
       ? 'objects: none yet (run stripe-mirror sync, or point Stripe webhooks at stripe-mirror serve)\n'
       : renderTable(['type', 'account', 'objects', 'deleted'], status.objects.map((o) => [o.type, o.account ?? 'platform', o.count, o.deleted])),
-    `events: ${status.events.total} (${Object.entries(status.events.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}), last event at ${formatTime(status.events.lastEventAt)}\n`,
+    `events: ${status.events.total} (${Object.entries(status.events.byStatus).map(([s, n]) => `${s} ${n}`).join(', ') || 'none'}), last event at ${formatTime(status.events.lastEventAt)}, oldest kept received ${status.events.oldestReceivedAt ?? '-'}, ${status.events.retentionDays === null ? 'kept forever' : `done events expire after ${status.events.retentionDays} days`}\n`,
   ];
   if (status.failedEvents.length > 0) {
     sections.push(
