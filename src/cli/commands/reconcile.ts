@@ -1,11 +1,9 @@
-import { DEFAULT_RATE, resolveListTargets } from '../../backfill/index.js';
 import { createStripeMirror } from '../../models/mirror.js';
 import { reconcile, type ReconcileReport } from '../../reconcile/index.js';
-import { parseCommandArgs, parseDateFlag, parsePositive, type CliIO, type Command } from '../command.js';
-import { loadConfigFile, resolveSetting } from '../config.js';
-import { connectMongo, createStripeClient, DEFAULT_MONGO_URI } from '../connect.js';
-import { CliUsageError } from '../errors.js';
-import { MONGO_HELP, resolveMongoUri } from '../mongo-option.js';
+import { parseCommandArgs, type CliIO, type Command } from '../command.js';
+import { connectMongo } from '../connect.js';
+import { LIST_RUN_OPTIONS, resolveListRun } from '../list-run.js';
+import { MONGO_HELP } from '../mongo-option.js';
 import { plural } from '../plural.js';
 import { renderTable } from '../table.js';
 
@@ -36,30 +34,12 @@ export const reconcileCommand: Command = {
   ],
   async run(argv, io) {
     const { values } = parseCommandArgs('reconcile', argv, {
-      mongo: { type: 'string' },
-      'stripe-key': { type: 'string' },
-      types: { type: 'string' },
-      account: { type: 'string' },
-      'all-accounts': { type: 'boolean' },
-      since: { type: 'string' },
+      ...LIST_RUN_OPTIONS,
       repair: { type: 'boolean' },
-      'api-base': { type: 'string' },
-      rate: { type: 'string' },
-      concurrency: { type: 'string' },
-      json: { type: 'boolean' },
     });
-    const sources = { env: io.env, file: loadConfigFile(io.cwd) };
-    const key = resolveSetting(values['stripe-key'], sources, 'STRIPE_SECRET_KEY', 'stripeKey');
-    if (!key) throw new CliUsageError('no Stripe key: pass --stripe-key sk_… or set STRIPE_SECRET_KEY', 'reconcile');
-    if (values.account && values['all-accounts']) throw new CliUsageError('use --account or --all-accounts, not both', 'reconcile');
-    const stripe = createStripeClient({ key, apiBase: resolveSetting(values['api-base'], sources, 'STRIPE_API_BASE', 'apiBase'), command: 'reconcile' });
-    const since = parseDateFlag('reconcile', '--since', values.since);
-    const rate = parsePositive('reconcile', '--rate', values.rate) ?? (/^(sk|rk)_live_/.test(key) ? DEFAULT_RATE.live : undefined);
-    const concurrency = parsePositive('reconcile', '--concurrency', values.concurrency);
-    const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
-    checkTypes(types);
+    const { stripe, mongoUri, since, rate, concurrency, types } = resolveListRun('reconcile', values, io);
     const json = values.json === true;
-    const connection = await connectMongo(resolveMongoUri('reconcile', values.mongo, sources) ?? DEFAULT_MONGO_URI);
+    const connection = await connectMongo(mongoUri);
     try {
       const report = await reconcile({
         mirror: createStripeMirror({ connection, stripe }),
@@ -104,11 +84,3 @@ function formatReport(report: ReconcileReport): string {
   return [renderTable(['type', 'account', 'listed', 'equal', 'missing', 'stale', 'gone', 'newer', 'repaired', 'outcome'], rows), ...ids, verdict].join('');
 }
 
-/** Unknown or unlistable types are a usage error, reported before anything connects. */
-function checkTypes(types: readonly string[] | undefined): void {
-  try {
-    resolveListTargets(types);
-  } catch (err) {
-    throw new CliUsageError(err instanceof Error ? err.message : String(err), 'reconcile');
-  }
-}

@@ -1,10 +1,8 @@
-import { backfill, DEFAULT_RATE, resolveListTargets } from '../../backfill/index.js';
+import { backfill } from '../../backfill/index.js';
 import { createStripeMirror } from '../../models/mirror.js';
-import { parseCommandArgs, parseDateFlag, parsePositive, type Command } from '../command.js';
-import { loadConfigFile, resolveSetting } from '../config.js';
-import { connectMongo, createStripeClient, DEFAULT_MONGO_URI } from '../connect.js';
-import { CliUsageError } from '../errors.js';
-import { resolveMongoUri } from '../mongo-option.js';
+import { parseCommandArgs, parsePositive, type Command } from '../command.js';
+import { connectMongo, DEFAULT_MONGO_URI } from '../connect.js';
+import { LIST_RUN_OPTIONS, resolveListRun } from '../list-run.js';
 import { createProgressView } from '../progress-view.js';
 
 /**
@@ -31,33 +29,14 @@ export const syncCommand: Command = {
   ],
   async run(argv, io) {
     const { values } = parseCommandArgs('sync', argv, {
-      mongo: { type: 'string' },
-      'stripe-key': { type: 'string' },
-      types: { type: 'string' },
-      since: { type: 'string' },
+      ...LIST_RUN_OPTIONS,
       'catch-up': { type: 'boolean' },
-      account: { type: 'string' },
-      'all-accounts': { type: 'boolean' },
-      'api-base': { type: 'string' },
-      rate: { type: 'string' },
-      concurrency: { type: 'string' },
       slices: { type: 'string' },
       restart: { type: 'boolean' },
-      json: { type: 'boolean' },
     });
-    const sources = { env: io.env, file: loadConfigFile(io.cwd) };
-    const key = resolveSetting(values['stripe-key'], sources, 'STRIPE_SECRET_KEY', 'stripeKey');
-    if (!key) throw new CliUsageError('no Stripe key: pass --stripe-key sk_… or set STRIPE_SECRET_KEY', 'sync');
-    if (values.account && values['all-accounts']) throw new CliUsageError('use --account or --all-accounts, not both', 'sync');
-    const stripe = createStripeClient({ key, apiBase: resolveSetting(values['api-base'], sources, 'STRIPE_API_BASE', 'apiBase'), command: 'sync' });
-    const since = parseDateFlag('sync', '--since', values.since);
-    const rate = parsePositive('sync', '--rate', values.rate) ?? (/^(sk|rk)_live_/.test(key) ? DEFAULT_RATE.live : undefined);
-    const concurrency = parsePositive('sync', '--concurrency', values.concurrency);
+    const { stripe, mongoUri, since, rate, concurrency, types } = resolveListRun('sync', values, io);
     const slices = parsePositive('sync', '--slices', values.slices);
-    const types = values.types?.split(',').map((t) => t.trim()).filter(Boolean);
-    checkTypes(types);
-    const mongoUri = resolveMongoUri('sync', values.mongo, sources);
-    const connection = await connectMongo(mongoUri ?? DEFAULT_MONGO_URI);
+    const connection = await connectMongo(mongoUri);
     try {
       const mirror = createStripeMirror({ connection, stripe });
       const view = createProgressView(io, { json: values.json === true });
@@ -84,11 +63,3 @@ export const syncCommand: Command = {
   },
 };
 
-/** Unknown or unlistable types are a usage error, reported before anything connects. */
-function checkTypes(types: readonly string[] | undefined): void {
-  try {
-    resolveListTargets(types);
-  } catch (err) {
-    throw new CliUsageError(err instanceof Error ? err.message : String(err), 'sync');
-  }
-}
