@@ -1,5 +1,6 @@
 import type * as EmbeddedMongoPackage from '@stripe-mirror/embedded-mongo';
 import type * as TestingPackage from '@stripe-mirror/testing';
+import type * as WebhookServerModule from './webhook-server.js';
 import { CliFailure } from './errors.js';
 
 /**
@@ -25,6 +26,25 @@ export function loadEmbeddedMongo(neededBy: string): Promise<typeof EmbeddedMong
  */
 export function loadTestingKit(neededBy: string): Promise<typeof TestingPackage> {
   return loadSidePackage('@stripe-mirror/testing', neededBy, () => import('@stripe-mirror/testing'));
+}
+
+/**
+ * The HTTP server of `serve` and `demo`, built on Koa and @koa/router, optional peers of the library (apps that only
+ * use the models or another framework need neither): loaded when one of those commands runs, with one line saying what
+ * to install when they are missing.
+ *
+ * ```ts
+ * const { startWebhookServer } = await loadWebhookServer('`stripe-mirror serve`');
+ * ```
+ */
+export async function loadWebhookServer(neededBy: string): Promise<typeof WebhookServerModule> {
+  try {
+    return await import('./webhook-server.js');
+  } catch (err) {
+    const missing = ['koa', '@koa/router'].find((name) => isMissingPackage(err, name));
+    if (missing === undefined) throw err;
+    throw new CliFailure('cli_package_missing', `${neededBy} needs ${missing}, which is not installed: npm install koa @koa/router`, { cause: err });
+  }
 }
 
 async function loadSidePackage<T>(name: string, neededBy: string, load: () => Promise<T>): Promise<T> {

@@ -35,6 +35,12 @@ describe('stripe-mirror without its side packages', () => {
     );
   });
 
+  it("'serve' without Koa exits 1 naming what to install, before touching MongoDB", async () => {
+    const result = await runCli(['serve', '--port', '0', '--webhook-secret', 'whsec_test'], { env: without('koa') });
+    expect(result.code).to.equal(1);
+    expect(result.stderr).to.include('`stripe-mirror serve` needs koa, which is not installed: npm install koa @koa/router');
+  });
+
   it("'serve' without a URI exits 1 naming the package, and serves with --mongo", async () => {
     const env = without('@stripe-mirror/embedded-mongo');
     const missing = await runCli(['serve', '--port', '0', '--webhook-secret', 'whsec_test'], { env });

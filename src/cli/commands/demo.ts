@@ -6,8 +6,7 @@ import { connectMongo } from '../connect.js';
 import { deliverSigned, runLifecycle } from '../demo/lifecycle.js';
 import { renderMirror } from '../demo/mirror-table.js';
 import { createProgressView } from '../progress-view.js';
-import { loadTestingKit } from '../side-packages.js';
-import { startWebhookServer } from '../webhook-server.js';
+import { loadTestingKit, loadWebhookServer } from '../side-packages.js';
 
 /** The object types the fake Stripe API serves, so the demo's backfill shows data instead of skipped endpoints. */
 const DEMO_TYPES = [
@@ -33,6 +32,7 @@ export const demoCommand: Command = {
     const started = Date.now();
     out('stripe-mirror demo: a local MongoDB and a fake Stripe API; nothing leaves this machine.\n');
     const kit = await loadTestingKit('`stripe-mirror demo`');
+    const { startWebhookServer } = await loadWebhookServer('`stripe-mirror demo`');
     const mongo = await kit.startEmbeddedMongo();
     const fake = await kit.startFakeStripe({ seed: 'realistic' });
     const connection = await connectMongo(mongo.uri);

@@ -9,9 +9,8 @@ import { CliUsageError } from '../errors.js';
 import { cliLogger, parseLogFormat } from '../log-format.js';
 import { resolveMongoUri } from '../mongo-option.js';
 import { redactMongoUri } from '../secrets.js';
-import { loadEmbeddedMongo } from '../side-packages.js';
+import { loadEmbeddedMongo, loadWebhookServer } from '../side-packages.js';
 import { waitForShutdownSignal } from '../signals.js';
-import { startWebhookServer } from '../webhook-server.js';
 
 /**
  * `stripe-mirror serve`: a Koa server with the Stripe webhook route, `GET /healthz` (liveness), `GET /readyz`
@@ -62,6 +61,7 @@ export const serveCommand: Command = {
     const drainMs = parseSeconds('serve', '--drain-delay', values['drain-delay'], 0) * 1000;
     const retainDays = parseRetainDays(values['retain-days']);
     const mongoUri = resolveMongoUri('serve', values.mongo, sources);
+    const { startWebhookServer } = await loadWebhookServer('`stripe-mirror serve`');
     const shutdown = waitForShutdownSignal();
     let embedded: EmbeddedMongo | undefined;
     try {
