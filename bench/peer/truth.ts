@@ -1,7 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import mongoose from 'mongoose';
-import type Stripe from 'stripe';
-import { loadDist } from '../harness/dist.js';
+import { applyInOrder } from '../harness/in-order.js';
 import type { StripeObjectJson, WebhookEvent } from '../harness/lifecycle-stream.js';
 import { compareMirrors, type StoredDocument } from '../harness/oracle.js';
 
@@ -68,7 +66,7 @@ export function isCoreType(type: string): type is CoreType {
 /**
  * `stripe_objects` after applying `inOrder` once each, strictly in order, through the library's own apply path
  * (`applyStripeEvent` from `dist/`, no HTTP, no concurrency), as the fault suite's oracle does
- * (test/reliability/support/expected-mirror.ts). Runs on a scratch embedded database in this process, apart from the
+ * (both use bench/harness/in-order.ts). Runs on a scratch embedded database in this process, apart from the
  * measured one.
  */
 export class InOrderMirror {
@@ -77,18 +75,8 @@ export class InOrderMirror {
 
   async documents(inOrder: readonly WebhookEvent[]): Promise<StoredDocument[]> {
     const { startEmbeddedMongo } = await import('@stripe-mirror/embedded-mongo');
-    const { applyStripeEvent } = await loadDist<typeof import('../../src/webhooks/index.js')>('webhooks/index.js');
-    const { createStripeMirror } = await loadDist<typeof import('../../src/models/mirror.js')>('models/mirror.js');
     const mongo = await (this.mongo ??= startEmbeddedMongo());
-    const connection = await mongoose.createConnection(mongo.uri, { dbName: `in_order_${this.runs++}` }).asPromise();
-    try {
-      const mirror = createStripeMirror({ connection });
-      for (const event of inOrder) await applyStripeEvent(event as unknown as Stripe.Event, { mirror, source: 'webhook' });
-      return (await connection.collection('stripe_objects').find({}).toArray()) as StoredDocument[];
-    } finally {
-      await connection.dropDatabase();
-      await connection.close();
-    }
+    return applyInOrder(mongo.uri, `in_order_${this.runs++}`, inOrder);
   }
 
   async stop(): Promise<void> {
