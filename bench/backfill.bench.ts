@@ -1,8 +1,7 @@
+import { BENCH_ACCOUNT, withBenchAccount } from './harness/bench-account.js';
 import { profilingNodeArgs } from './harness/profiling.js';
 import { countStoredObjects, timedRun } from './harness/timed-run.js';
-import { startDatabaseProcess, withDatabase } from './harness/stack.js';
-
-const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
+import { withDatabase } from './harness/stack.js';
 
 /**
  * `stripe-mirror sync` of 100,000 objects from the testing kit's fake Stripe API (in this process) into the
@@ -11,18 +10,12 @@ const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
  * speedup.
  */
 export default async function backfillBench(): Promise<Record<string, number>> {
-  const { startFakeStripe } = await import('@stripe-mirror/testing');
-  const fake = await startFakeStripe({ seed: 'none' });
-  const db = await startDatabaseProcess({ nodeArgs: profilingNodeArgs('mongo') });
-  try {
-    for (const [type, count] of Object.entries(COUNTS)) fake.generate(type as keyof typeof COUNTS, count);
-    const types = Object.keys(COUNTS).join(',');
-    const total = Object.keys(COUNTS).reduce((sum, type) => sum + fake.list(type).length, 0);
+  return withBenchAccount(async ({ fake, db, types, apiFlags }) => {
+    const total = Object.keys(BENCH_ACCOUNT).reduce((sum, type) => sum + fake.list(type).length, 0);
 
     const backfill = await timedRun('stripe-mirror sync', [
       ...profilingNodeArgs('sync'),
-      'bin/stripe-mirror.js', 'sync', '--mongo', withDatabase(db.uri, 'bench_backfill'), '--stripe-key', fake.apiKey,
-      '--api-base', fake.url, '--types', types, '--rate', '100000', '--json',
+      'bin/stripe-mirror.js', 'sync', '--mongo', withDatabase(db.uri, 'bench_backfill'), ...apiFlags, '--json',
     ]);
     const stored = await countStoredObjects(db.uri, 'bench_backfill');
     if (stored !== total) throw new Error(`backfill stored ${stored} of ${total} objects\n${backfill.output}`);
@@ -35,8 +28,5 @@ export default async function backfillBench(): Promise<Record<string, number>> {
       backfill_peak_rss_mb: Math.round(backfill.peakRssMb),
       backfill_speedup_vs_naive: Number((naive.seconds / backfill.seconds).toFixed(2)),
     };
-  } finally {
-    await db.process.kill('SIGTERM');
-    await fake.stop();
-  }
+  });
 }

@@ -1,8 +1,8 @@
+import { BENCH_ACCOUNT, withBenchAccount } from './harness/bench-account.js';
 import { profilingNodeArgs } from './harness/profiling.js';
 import { timedRun } from './harness/timed-run.js';
-import { startDatabaseProcess, withDatabase } from './harness/stack.js';
+import { withDatabase } from './harness/stack.js';
 
-const COUNTS = { customer: 60_000, product: 10_000, charge: 30_000 } as const;
 /** Customers deleted in Stripe, updated without an event, and created after the backfill. */
 const DRIFT = 100;
 
@@ -14,14 +14,8 @@ const DRIFT = 100;
  * (VmHWM). The run must report the drift exactly, or the benchmark fails.
  */
 export default async function reconcileBench(): Promise<Record<string, number>> {
-  const { startFakeStripe } = await import('@stripe-mirror/testing');
-  const fake = await startFakeStripe({ seed: 'none' });
-  const db = await startDatabaseProcess({ nodeArgs: profilingNodeArgs('mongo') });
-  try {
-    for (const [type, count] of Object.entries(COUNTS)) fake.generate(type as keyof typeof COUNTS, count);
-    const types = Object.keys(COUNTS).join(',');
+  return withBenchAccount(async ({ fake, db, apiFlags: api }) => {
     const mongo = withDatabase(db.uri, 'bench_reconcile');
-    const api = ['--stripe-key', fake.apiKey, '--api-base', fake.url, '--types', types, '--rate', '100000'];
     await timedRun('stripe-mirror sync (setup)', ['bin/stripe-mirror.js', 'sync', '--mongo', mongo, ...api]);
 
     const stripe = fake.client();
@@ -44,13 +38,10 @@ export default async function reconcileBench(): Promise<Record<string, number>> 
     if (Object.entries(expected).some(([kind, count]) => totals[kind] !== count)) {
       throw new Error(`reconcile reported ${JSON.stringify(totals)}, expected ${JSON.stringify(expected)}\n${run.output.slice(-2000)}`);
     }
-    const compared = Object.values(COUNTS).reduce((sum, count) => sum + count, 0);
+    const compared = Object.values(BENCH_ACCOUNT).reduce((sum, count) => sum + count, 0);
     return {
       reconcile_objects_per_s: Math.round(compared / run.seconds),
       reconcile_peak_rss_mb: Math.round(run.peakRssMb),
     };
-  } finally {
-    await db.process.kill('SIGTERM');
-    await fake.stop();
-  }
+  });
 }
