@@ -1,4 +1,4 @@
-import type { Document } from 'mongodb';
+import type { Collection, Document } from 'mongodb';
 import type { StripeMirror } from '../models/mirror.js';
 import { WebhookOptionsError } from './errors.js';
 import { events } from './event-collection.js';
@@ -25,7 +25,7 @@ export async function applyEventRetention(mirror: StripeMirror, retention: { day
     throw new WebhookOptionsError(`retention days must be a positive number, got ${String(days)}`);
   }
   const log = events(mirror);
-  const existing = (await log.indexes().catch(() => [] as Document[])).find((index) => index.name === RETENTION_INDEX);
+  const existing = await retentionIndexOf(log);
   const seconds = days === null ? null : Math.round(days * 86_400);
   if (existing && existing.expireAfterSeconds === seconds) return;
   if (existing) await log.dropIndex(RETENTION_INDEX);
@@ -42,9 +42,23 @@ export async function applyEventRetention(mirror: StripeMirror, retention: { day
  */
 export async function eventLogSize(mirror: StripeMirror): Promise<{ events: number; oldestReceivedAt: Date | null }> {
   const log = events(mirror);
-  const [count, oldest] = await Promise.all([
-    log.estimatedDocumentCount(),
-    log.find({}, { projection: { receivedAt: 1 }, sort: { $natural: 1 }, limit: 1 }).next(),
-  ]);
-  return { events: count, oldestReceivedAt: oldest?.receivedAt instanceof Date ? oldest.receivedAt : null };
+  const [count, oldest] = await Promise.all([log.estimatedDocumentCount(), oldestReceivedAt(log)]);
+  return { events: count, oldestReceivedAt: oldest };
+}
+
+/** When the oldest event still in `log` was received: the first in insertion order, so no index is needed. */
+export async function oldestReceivedAt<T extends Document>(log: Collection<T>): Promise<Date | null> {
+  const oldest = await log.find({}, { projection: { receivedAt: 1 }, sort: { $natural: 1 }, limit: 1 }).next();
+  return oldest?.receivedAt instanceof Date ? oldest.receivedAt : null;
+}
+
+/** The retention period of `log` in days (its {@link RETENTION_INDEX}), `null` when events are kept forever. */
+export async function retentionDays<T extends Document>(log: Collection<T>): Promise<number | null> {
+  const index = await retentionIndexOf(log);
+  return typeof index?.expireAfterSeconds === 'number' ? index.expireAfterSeconds / 86_400 : null;
+}
+
+/** The retention TTL index of `log`, if any (a missing collection has none). */
+async function retentionIndexOf<T extends Document>(log: Collection<T>): Promise<Document | undefined> {
+  return (await log.indexes().catch(() => [] as Document[])).find((index) => index.name === RETENTION_INDEX);
 }

@@ -6,7 +6,7 @@ import { parseCommandArgs, type Command } from '../command.js';
 import { CliFailure } from '../errors.js';
 import { MONGO_HELP, withMongo } from '../mongo-option.js';
 import { formatTime, renderTable } from '../table.js';
-import { RETENTION_INDEX } from '../../webhooks/retention.js';
+import { oldestReceivedAt, retentionDays } from '../../webhooks/retention.js';
 
 /** What `status --json` prints (one JSON document). */
 export interface MirrorStatus {
@@ -64,8 +64,7 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
   const events = db.collection('stripe_events');
   const statusGroups = await events.aggregate<{ _id: unknown; count: number }>([{ $group: { _id: '$status', count: { $sum: 1 } } }]).toArray();
   const last = await events.findOne({}, { sort: { created: -1 }, projection: { created: 1 } });
-  const oldest = await events.findOne({}, { sort: { $natural: 1 }, projection: { receivedAt: 1 } });
-  const retention = (await events.indexes().catch(() => [] as Document[])).find((index) => index.name === RETENTION_INDEX);
+  const [oldest, retention] = await Promise.all([oldestReceivedAt(events), retentionDays(events)]);
   const failed = await events
     .find({ status: { $in: ['failed', 'dead', 'invalid'] } }, { sort: { created: -1 }, limit: 50, projection: { type: 1, status: 1, attempts: 1, lastError: 1 } })
     .toArray();
@@ -80,8 +79,8 @@ export async function readStatus(connection: mongoose.Connection): Promise<Mirro
       byStatus,
       total: statusGroups.reduce((sum, g) => sum + g.count, 0),
       lastEventAt: typeof last?.created === 'number' ? last.created : null,
-      oldestReceivedAt: oldest?.receivedAt instanceof Date ? oldest.receivedAt.toISOString() : null,
-      retentionDays: typeof retention?.expireAfterSeconds === 'number' ? retention.expireAfterSeconds / 86_400 : null,
+      oldestReceivedAt: oldest?.toISOString() ?? null,
+      retentionDays: retention,
     },
     failedEvents: failed.map((doc) => ({
       id: String(doc._id),
