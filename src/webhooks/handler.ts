@@ -13,6 +13,7 @@ import type { WebhookMetrics } from './metrics.js';
 import { resolveWebhookOptions, type ResolvedWebhookOptions, type WebhookOptions } from './options.js';
 import { EventPipeline, type IngestResult } from './pipeline.js';
 import { reprocessWith, type ReprocessFilter, type ReprocessReport } from './reprocess.js';
+import { withDeadline } from './deadline.js';
 import { hydrateThinEvent, isThinEvent, type ThinEvent } from './thin.js';
 import { headerValue, verifyDelivery, type WebhookHeaders } from './verify.js';
 import { startWorker, type EventWorker, type WorkerOptions } from './worker.js';
@@ -190,18 +191,10 @@ export class WebhookHandler {
  * `work`, or {@link DeliveryTimeoutError} once `budgetMs` has passed (0: no budget). The work is not abandoned: its
  * outcome lands in the log, and a failure after the answer is counted by the pipeline, not left unhandled.
  */
-async function withinBudget<T>(work: Promise<T>, eventId: string, budgetMs: number): Promise<T> {
+function withinBudget<T>(work: Promise<T>, eventId: string, budgetMs: number): Promise<T> {
   if (budgetMs === 0) return work;
-  let timer: NodeJS.Timeout | undefined;
-  const spent = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new DeliveryTimeoutError(eventId, budgetMs)), budgetMs);
-  });
   work.catch(() => undefined);
-  try {
-    return await Promise.race([work, spent]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return withDeadline(work, budgetMs, () => new DeliveryTimeoutError(eventId, budgetMs));
 }
 
 /** Creates a {@link WebhookHandler}; see {@link WebhookHandler.handle} for the status codes. */
