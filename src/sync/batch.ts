@@ -1,6 +1,6 @@
 import type { Collection, Document } from 'mongodb';
 import { SyncInputError, SyncWriteError } from './errors.js';
-import { DEFAULT_BATCH_SIZE, executeStripeWrites, writeOutcomes, type WriteOutcome } from './execute.js';
+import { DEFAULT_BATCH_SIZE, executeStripeWrites, markDeleted, staleTombstones, writeOutcomes, type WriteOutcome } from './execute.js';
 import { supportsClientBulkWrite, writeAcrossCollections, type ClientTarget, type ConditionalCall } from './client-bulk.js';
 import { GroupCommit } from './group-commit.js';
 import { planStripeWrites, type PlannedWrite } from './plan.js';
@@ -66,7 +66,7 @@ export class SyncBatcher {
       let outcomes: WriteOutcome[];
       try {
         outcomes = await writeOutcomes(this.#collection, writes);
-        await this.#markStaleTombstones(writes, outcomes);
+        await markDeleted(this.#collection, staleTombstones(writes, outcomes));
       } catch (error) {
         for (const call of group) results.push({ status: 'rejected', reason: asWriteError(call, error) });
         continue;
@@ -91,16 +91,6 @@ export class SyncBatcher {
     return (await this.#acrossCollections) ? target : undefined;
   }
 
-  /** A stale tombstone still marks its document deleted, as {@link executeStripeWrites} does. */
-  async #markStaleTombstones(writes: readonly PlannedWrite[], outcomes: readonly WriteOutcome[]): Promise<void> {
-    const ids = writes.filter((write, index) => write.tombstone && outcomes[index] === 'stale').map((write) => write.id);
-    if (ids.length === 0) return;
-    const filter: Document = { _id: { $in: ids }, deleted: { $ne: true } };
-    await this.#collection.updateMany(
-      filter,
-      { $set: { deleted: true, '_mirror.deletedAt': new Date() } },
-    );
-  }
 }
 
 /** Consecutive calls grouped so that no group holds more than `size` writes (a larger call is never queued). */

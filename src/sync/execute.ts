@@ -84,7 +84,7 @@ async function writeRetryingConflicts(
     upserted: count('upserted'),
     modified: count('modified'),
     stale: count('stale'),
-    tombstonesToMark: batch.filter((write, index) => write.tombstone && outcomes[index] === 'stale').map((write) => write.id),
+    tombstonesToMark: staleTombstones(batch, outcomes),
   };
 }
 
@@ -177,12 +177,20 @@ async function writeInTransaction(
   }
 }
 
-/** Sets `deleted: true` on those of `ids` not yet marked: one round trip, none when `ids` is empty. */
-async function markDeleted(
+/** Ids of the tombstones among `writes` that were stale: their documents get `deleted: true` anyway. */
+export function staleTombstones(writes: readonly PlannedWrite[], outcomes: readonly WriteOutcome[]): string[] {
+  return writes.filter((write, index) => write.tombstone && outcomes[index] === 'stale').map((write) => write.id);
+}
+
+/**
+ * Sets `deleted: true` on those of `ids` not yet marked (a stale tombstone still marks its document deleted: a
+ * deletion is final): one round trip, none when `ids` is empty. Throws SyncWriteError naming `ids` and `unsent`.
+ */
+export async function markDeleted(
   collection: Collection,
   ids: readonly string[],
-  session: ClientSession | undefined,
-  unsent: readonly string[],
+  session?: ClientSession,
+  unsent: readonly string[] = [],
 ): Promise<void> {
   if (ids.length === 0) return;
   try {
