@@ -27,7 +27,8 @@ export function isStripeEvent(value: unknown): value is Stripe.Event {
   );
 }
 
-function isPlainFieldName(name: string): boolean {
+/** A top-level field name the event log can store as a document field: not empty, no leading `$`, no `.`. */
+export function isPlainFieldName(name: string): boolean {
   return name !== '' && !name.startsWith('$') && !name.includes('.');
 }
 

@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { StripeMirror } from '../models/mirror.js';
 import { EventRefetchError, ThinEventNeedsStripeError } from './errors.js';
-import { isRecord } from './event-shape.js';
+import { isPlainFieldName, isRecord } from './event-shape.js';
 
 /**
  * A thin event, as Stripe's v2 event destinations deliver it: no snapshot of the object, only a pointer to it
@@ -26,7 +26,7 @@ export function isThinEvent(value: unknown): value is ThinEvent {
     typeof value.id === 'string' &&
     value.id !== '' &&
     typeof value.type === 'string' &&
-    Object.keys(value).every((name) => name !== '' && !name.startsWith('$') && !name.includes('.'))
+    Object.keys(value).every(isPlainFieldName)
   );
 }
 
