@@ -9,7 +9,7 @@ import { upsertCommit, type EventUpsert } from './claim-batch.js';
 import { events, type EventDocument } from './event-collection.js';
 import { fulfilled, GroupCommit } from '../sync/group-commit.js';
 import { describeError } from './scrub.js';
-import { hydrateThinEvent, isThinEvent, type ThinEvent } from './thin.js';
+import { isThinEvent, type ThinEvent } from './thin.js';
 import { assertStorable, storageFailure } from './unstorable.js';
 
 export type { EventStatus };
@@ -27,9 +27,12 @@ export type DoneStatus = 'processed' | 'ignored';
 /** Who brought an event into the log: a signed delivery, a replayed archive, or a backfill catch-up. */
 export type EventSource = 'webhook' | 'replay' | 'backfill';
 
-/** A stored event this process now holds the lease on. */
+/**
+ * A stored event this process now holds the lease on: a snapshot event, or a thin event kept `pending` until its
+ * related object could be retrieved (the pipeline retrieves it when it processes the claim).
+ */
 export interface ClaimedEvent {
-  event: Stripe.Event;
+  event: Stripe.Event | ThinEvent;
   attempts: number;
 }
 
@@ -210,26 +213,9 @@ export class EventLog {
         { returnDocument: 'after' },
       ),
     );
-    if (!doc) return undefined;
-    return claimedFrom(doc) ?? (await this.#claimedThin(doc));
+    return doc ? claimedFrom(doc) : undefined;
   }
 
-  /**
-   * A stored thin event (kept `pending` until the mirror could retrieve its object) claimed now: retrieved into its
-   * snapshot, or marked failed with the reason (retried later), so it is never left held.
-   */
-  async #claimedThin(doc: Document): Promise<ClaimedEvent | undefined> {
-    const stored: Record<string, unknown> = { ...doc };
-    for (const field of BOOKKEEPING) delete stored[field];
-    if (!isThinEvent(stored)) return undefined;
-    const attempts = numberField(doc, 'attempts');
-    try {
-      return { event: await hydrateThinEvent(stored, this.mirror), attempts };
-    } catch (err) {
-      await this.markFailed(stored.id, err, { status: 'failed', nextAttemptAt: new Date(Date.now() + 60_000 * attempts) });
-      return undefined;
-    }
-  }
 
   /**
    * Stores a thin event whose related object the mirror cannot retrieve yet (no Stripe client) as `pending` with the
@@ -315,16 +301,20 @@ function doneFields(status: DoneStatus, now: Date): Document {
 
 /** The event as Stripe sent it, from a stored document (bookkeeping removed). */
 export function eventFromDocument(doc: Document): Stripe.Event | undefined {
-  const event: Record<string, unknown> = { ...doc };
-  for (const field of BOOKKEEPING) delete event[field];
+  const event = withoutBookkeeping(doc);
   return isStripeEvent(event) ? event : undefined;
 }
 
-function insertFields(event: Stripe.Event | ThinEvent, now: Date, source: EventSource = 'webhook'): Document {
-  const fields: Record<string, unknown> = { ...event };
+/** A stored document's fields without the log's bookkeeping: the event as Stripe sent it. */
+function withoutBookkeeping(doc: object): Record<string, unknown> {
+  const fields: Record<string, unknown> = { ...doc };
   for (const field of BOOKKEEPING) delete fields[field];
+  return fields;
+}
+
+function insertFields(event: Stripe.Event | ThinEvent, now: Date, source: EventSource = 'webhook'): Document {
   return {
-    ...fields,
+    ...withoutBookkeeping(event),
     receivedAt: now,
     stripeAccount: 'account' in event && typeof event.account === 'string' ? event.account : 'context' in event && typeof event.context === 'string' ? event.context : null,
     _mirror: {
@@ -344,8 +334,8 @@ function leaseFields(now: Date, leaseMs: number): Document {
 }
 
 function claimedFrom(doc: Document): ClaimedEvent | undefined {
-  const event = eventFromDocument(doc);
-  return event ? { event, attempts: numberField(doc, 'attempts') } : undefined;
+  const event = withoutBookkeeping(doc);
+  return isStripeEvent(event) || isThinEvent(event) ? { event, attempts: numberField(doc, 'attempts') } : undefined;
 }
 
 async function guard<T>(operation: () => Promise<T>): Promise<T> {

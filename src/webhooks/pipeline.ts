@@ -3,11 +3,13 @@ import { SyncInputError, type SyncReport } from '../sync/index.js';
 import { applyStripeEvent, type ApplyResult } from './apply.js';
 import { EventInProgressError, EventLogUnavailableError, WebhookRejectedError } from './errors.js';
 import { EventLog, type ClaimedEvent, type EventSource } from './event-log.js';
+import { withDeadline } from './deadline.js';
 import { EventHooks } from './hooks.js';
 import { EventObserver } from './observer.js';
 import { emptyMetrics, type WebhookMetrics } from './metrics.js';
 import type { ProcessingOptions } from './options.js';
 import { routeEvent } from './route.js';
+import { hydrateThinEvent, isThinEvent } from './thin.js';
 import { assertStorable } from './unstorable.js';
 
 /** What ingesting one event did. */
@@ -99,23 +101,35 @@ export class EventPipeline {
    * with the scrubbed error and the time of the next attempt (`dead` once `maxAttempts` is reached when `deadLetter`).
    * Throws only when the event log cannot record the outcome.
    */
-  processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
-    return this.observer.start(claimed.event, how.source).settle(this.#processClaimed(claimed, how));
+  async processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
+    const { event, attempts } = claimed;
+    let snapshot: Stripe.Event;
+    try {
+      snapshot = isThinEvent(event) ? await hydrateThinEvent(event, this.options.mirror) : event;
+    } catch (error) {
+      return this.#failClaimed(event, attempts, how, error);
+    }
+    return this.observer.start(snapshot, how.source).settle(this.#processClaimed({ event: snapshot, attempts }, how));
   }
 
-  /** {@link processClaimed} without the observer, for the claimed path of `ingest`, which observes the whole delivery. */
-  async #processClaimed(claimed: ClaimedEvent, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
+  /** {@link processClaimed} of a snapshot without the observer, for the claimed path of `ingest`, which observes the whole delivery. */
+  async #processClaimed(claimed: { event: Stripe.Event; attempts: number }, how: { source: EventSource; deadLetter: boolean }): Promise<ProcessOutcome> {
     const { event, attempts } = claimed;
     try {
       const result = await applyStripeEvent(event, { ...this.#applyOptions(how.source), hooks: this.hooks });
       await this.log.markDone(event.id, result.status);
       return { status: result.status, report: result.report };
     } catch (error) {
-      const status = isPermanent(error) ? 'invalid' : how.deadLetter && attempts >= this.options.maxAttempts ? 'dead' : 'failed';
-      await this.log.markFailed(event.id, error, { status, nextAttemptAt: this.nextAttemptAt(attempts) });
-      this.#logFailure(event, error, attempts, status);
-      return status === 'invalid' ? { status, report: null } : { status, error };
+      return this.#failClaimed(event, attempts, how, error);
     }
+  }
+
+  /** Records why a claimed event did not apply: `invalid` (never applicable), `dead` (out of attempts) or `failed` (retried with backoff). */
+  async #failClaimed(event: { id: string; type: string }, attempts: number, how: { deadLetter: boolean }, error: unknown): Promise<ProcessOutcome> {
+    const status = isPermanent(error) ? 'invalid' : how.deadLetter && attempts >= this.options.maxAttempts ? 'dead' : 'failed';
+    await this.log.markFailed(event.id, error, { status, nextAttemptAt: this.nextAttemptAt(attempts) });
+    this.#logFailure(event, error, attempts, status);
+    return status === 'invalid' ? { status, report: null } : { status, error };
   }
 
   /** Exponential backoff: `backoffBaseMs * 2^(attempts - 1)`, capped at `backoffMaxMs`. */
@@ -177,16 +191,9 @@ export class EventPipeline {
 
   /** A delivery whose twin is in flight here answers what the twin got, as a duplicate; or 409 past the wait. */
   async #afterTwin(id: string, twin: Promise<IngestResult>): Promise<IngestResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new EventInProgressError(id)), Math.min(this.options.leaseMs, MAX_TWIN_WAIT_MS));
-    });
-    try {
-      const result = await Promise.race([twin, timeout]);
-      return { ...result, duplicate: true, report: null };
-    } finally {
-      clearTimeout(timer);
-    }
+    const wait = Math.min(this.options.leaseMs, MAX_TWIN_WAIT_MS);
+    const result = await withDeadline(twin, wait, () => new EventInProgressError(id));
+    return { ...result, duplicate: true, report: null };
   }
 
   #applyOptions(source: EventSource): Parameters<typeof applyStripeEvent>[1] {
@@ -213,7 +220,7 @@ export class EventPipeline {
     else this.#metrics.failed += 1;
   }
 
-  #logFailure(event: Stripe.Event, error: unknown, attempts: number, status: 'failed' | 'dead' | 'invalid'): void {
+  #logFailure(event: { id: string; type: string }, error: unknown, attempts: number, status: 'failed' | 'dead' | 'invalid'): void {
     const message = { failed: 'stripe event failed', dead: 'stripe event parked as dead', invalid: 'stripe event can never apply; recorded as invalid' };
     this.options.logger.warn(message[status], {
       id: event.id,
