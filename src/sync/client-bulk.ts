@@ -6,7 +6,7 @@ import type { CompanionWrite, SyncReport } from './types.js';
 /** One sync call inside a shared command: its planned writes and the write that must land only after them. */
 export interface ConditionalCall {
   readonly writes: readonly PlannedWrite[];
-  readonly companion: CompanionWrite | undefined;
+  readonly companion: (() => CompanionWrite) | undefined;
 }
 
 /**
@@ -37,7 +37,7 @@ export interface ClientTarget {
  * yet settled.
  *
  * ```ts
- * const reports = await writeAcrossCollections(target, [{ writes, companion: { namespace, filter, update } }]);
+ * const reports = await writeAcrossCollections(target, [{ writes, companion: () => ({ namespace, filter, update }) }]);
  * ```
  */
 export async function writeAcrossCollections(
@@ -82,7 +82,7 @@ function modelsOf(namespace: string, calls: readonly ConditionalCall[]): { model
       owners.push(owner);
     }
     if (call.companion) {
-      const { namespace: companionNamespace, filter, update } = call.companion;
+      const { namespace: companionNamespace, filter, update } = call.companion();
       models.push({ name: 'updateOne', namespace: companionNamespace, filter, update, upsert: true });
       owners.push(owner);
     }

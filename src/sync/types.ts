@@ -53,9 +53,10 @@ export interface SyncContext {
    * One more write, into another collection, that must land only after every write of this call: where the server
    * runs MongoDB 8's `bulkWrite` across collections, it rides in the same ordered command (the webhook pipeline's
    * record of the event: one command per delivery). Elsewhere it is not written, and `report.companion` stays
-   * unset, so the caller writes it itself. Ignored with a `session`.
+   * unset, so the caller writes it itself. Ignored with a `session`. A function, called only when the companion is
+   * sent, so a server without that command never pays for building it.
    */
-  companion?: CompanionWrite;
+  companion?: () => CompanionWrite;
 }
 
 /** An upsert by pipeline into another collection, for {@link SyncContext.companion}: it must never raise E11000. */

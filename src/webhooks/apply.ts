@@ -22,7 +22,7 @@ export interface ApplyOptions {
   /** Hooks to run after applying (a handler's `hooks`). Default none. */
   hooks?: EventHooks;
   /** Written after the event's objects in the same command where the server can (see `SyncContext.companion`). */
-  companion?: CompanionWrite;
+  companion?: () => CompanionWrite;
 }
 
 /** What applying one event did: `ignored` when it carried nothing to mirror (hooks still ran). */

@@ -100,10 +100,10 @@ export class EventLog {
    * The record of {@link record} as an update pipeline that never raises E11000, to ride after the event's objects in
    * one ordered command (`SyncContext.companion`, MongoDB >= 8.0): it inserts the event as done, or takes over a
    * pending/failed/dead one or one under an expired lease (keeping what is stored, counting the attempt), and leaves
-   * anything else as it is (the write is then matched but not modified: not this delivery's).
+   * anything else as it is (the write is then matched but not modified: not this delivery's). Built when the command
+   * is, so the caller checks first that the event is storable (`assertStorable`): a throw here would fail the batch.
    */
   recordCompanion(event: Stripe.Event, status: DoneStatus, source: EventSource): CompanionWrite {
-    assertStorable(event);
     const now = new Date();
     const { connection } = this.mirror;
     const takesOver = {

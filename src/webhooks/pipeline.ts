@@ -157,7 +157,7 @@ export class EventPipeline {
     assertStorable(event);
     if (this.hooks.matches(event.type)) return this.#deliverClaimed(event, source);
     const route = routeEvent(event);
-    const companion = route && route.deauthorizes === undefined ? this.log.recordCompanion(event, 'processed', source) : undefined;
+    const companion = route && route.deauthorizes === undefined ? () => this.log.recordCompanion(event, 'processed', source) : undefined;
     let result: ApplyResult;
     try {
       result = await applyStripeEvent(event, { ...this.#applyOptions(source), ...(companion ? { companion } : {}) });
