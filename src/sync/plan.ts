@@ -115,20 +115,16 @@ export function planStripeWrites(
     const set = setOf(fields, tombstone, mirror, rank);
     const guard: Guard = { watermark, rank, tombstone, notObject: canonicalOf(objectType), orObject: undefined, drop: [] };
     const filter = guardFilter(id, watermark, rank);
-    const update: Document | Document[] = tombstone ? { $set: set } : replacementUpdate(set);
+    const update = (): Document | Document[] => (tombstone ? { $set: set } : replacementUpdate(set));
     if (guard.notObject) {
-      return withConditional({ id, tombstone, filter: { ...filter, object: { $ne: guard.notObject } }, update }, set, guard);
+      return new GuardedWrite({ id, tombstone, filter: { ...filter, object: { $ne: guard.notObject } } }, set, update, guard);
     }
     const alias = aliasOf.get(objectType);
-    if (!alias) return withConditional({ id, tombstone, filter, update }, set, guard);
+    if (!alias) return new GuardedWrite({ id, tombstone, filter }, set, update, guard);
     const unset = Object.fromEntries(alias.ownFields.filter((f) => !Object.hasOwn(set, f)).map((f) => [f, '']));
-    const write = {
-      id,
-      tombstone,
-      filter: { _id: id, $or: [...(filter.$or as Document[]), { object: alias.alias }] },
-      update: tombstone ? { $set: set, $unset: unset } : update,
-    };
-    return withConditional(write, set, { ...guard, orObject: alias.alias, drop: Object.keys(unset) });
+    const aliasFilter = { _id: id, $or: [...(filter.$or as Document[]), { object: alias.alias }] };
+    const aliasUpdate = (): Document | Document[] => (tombstone ? { $set: set, $unset: unset } : update());
+    return new GuardedWrite({ id, tombstone, filter: aliasFilter }, set, aliasUpdate, { ...guard, orObject: alias.alias, drop: Object.keys(unset) });
   });
 }
 
@@ -232,16 +228,37 @@ function insertFirst(id: string, document: PlainObject, watermark: number, rank:
   };
 }
 
-/** A guarded write with its {@link PlannedWrite.conditional} form, built on first use. */
-function withConditional(write: Omit<PlannedWrite, 'conditional' | 'set'>, set: PlainObject, guard: Guard): PlannedWrite {
-  let conditional: Document[] | undefined;
-  return {
-    ...write,
-    set,
-    get conditional() {
-      return (conditional ??= conditionalUpdate(set, guard));
-    },
-  };
+/**
+ * A guarded write whose two update forms (the guarded upsert's `update`, the `conditional` pipeline) are built on first
+ * use: a command sends one of them, never both. A class, so the lazy getters live on the prototype: this is built for
+ * every document of every webhook.
+ */
+class GuardedWrite implements PlannedWrite {
+  readonly id: string;
+  readonly tombstone: boolean;
+  readonly filter: Document;
+  readonly set: PlainObject;
+  readonly #buildUpdate: () => Document | Document[];
+  readonly #guard: Guard;
+  #update: Document | Document[] | undefined;
+  #conditional: Document[] | undefined;
+
+  constructor(write: Pick<PlannedWrite, 'id' | 'tombstone' | 'filter'>, set: PlainObject, buildUpdate: () => Document | Document[], guard: Guard) {
+    this.id = write.id;
+    this.tombstone = write.tombstone;
+    this.filter = write.filter;
+    this.set = set;
+    this.#buildUpdate = buildUpdate;
+    this.#guard = guard;
+  }
+
+  get update(): Document | Document[] {
+    return (this.#update ??= this.#buildUpdate());
+  }
+
+  get conditional(): Document[] {
+    return (this.#conditional ??= conditionalUpdate(this.set, this.#guard));
+  }
 }
 
 /** The `$set` of {@link setOf} again, from a document of {@link documentOf}: its fields, `_mirror` as paths. */
